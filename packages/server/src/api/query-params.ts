@@ -1,0 +1,60 @@
+/** Reading REST query parameters; bad values become 422 with a message naming the parameter. */
+import { ApiError } from './api-error.js';
+import { unixNanoFromIso } from './timestamps.js';
+
+export type QueryParams = Record<string, string | string[] | undefined>;
+
+/** A repeatable parameter (`?a=1&a=2`) as a list. */
+export function listParam(query: QueryParams, name: string): string[] {
+  const value = query[name];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+export function stringParam(query: QueryParams, name: string): string | undefined {
+  const values = listParam(query, name);
+  return values.length > 0 ? values[values.length - 1] : undefined;
+}
+
+export function intParam(
+  query: QueryParams,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = stringParam(query, name);
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ApiError(422, `${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function timeParam(query: QueryParams, name: string): bigint | undefined {
+  const raw = stringParam(query, name);
+  if (raw === undefined || raw === '') return undefined;
+  const ns = unixNanoFromIso(raw);
+  if (ns === null) {
+    throw new ApiError(
+      422,
+      `${name} must be an ISO 8601 timestamp (e.g. 2024-05-01T12:00:00Z), got "${raw}"`,
+    );
+  }
+  return ns;
+}
+
+export function enumListParam<T extends string>(
+  query: QueryParams,
+  name: string,
+  allowed: readonly T[],
+): T[] {
+  return listParam(query, name).map((raw) => {
+    const value = raw.toUpperCase() as T;
+    if (!allowed.includes(value)) {
+      throw new ApiError(422, `${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    }
+    return value;
+  });
+}

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, DEFAULT_INGEST_LIMITS, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('defaults to 127.0.0.1:6006, gRPC 4317 and ~/.heron/heron.db', () => {
+    const config = loadConfig({}, {});
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.port, 6006);
+    assert.equal(config.grpcPort, 4317);
+    assert.equal(config.sqlitePath, join(homedir(), '.heron', 'heron.db'));
+    assert.deepEqual(config.limits, DEFAULT_INGEST_LIMITS);
+  });
+
+  it('takes flags over HERON_* over PHOENIX_*', () => {
+    const env = {
+      HERON_PORT: '7000',
+      PHOENIX_PORT: '8000',
+      PHOENIX_GRPC_PORT: '9000',
+      PHOENIX_WORKING_DIR: '/tmp/px',
+    };
+    const fromEnv = loadConfig({}, env);
+    assert.equal(fromEnv.port, 7000);
+    assert.equal(fromEnv.grpcPort, 9000);
+    assert.equal(fromEnv.sqlitePath, '/tmp/px/heron.db');
+    const fromFlags = loadConfig({ port: '7100', grpcPort: 7200, workingDir: '/tmp/h' }, env);
+    assert.equal(fromFlags.port, 7100);
+    assert.equal(fromFlags.grpcPort, 7200);
+    assert.equal(fromFlags.workingDir, '/tmp/h');
+  });
+
+  it('reads every limit from its setting', () => {
+    const config = loadConfig(
+      {},
+      {
+        HERON_MAX_REQUEST_BYTES: '2048',
+        HERON_MAX_DECOMPRESSED_BYTES: '4096',
+        PHOENIX_MAX_SPANS_QUEUE_SIZE: '20000',
+        HERON_MAX_BATCH_SPANS: '10',
+        HERON_MAX_ATTRIBUTES_PER_SPAN: '64',
+        HERON_MAX_ATTRIBUTE_VALUE_LENGTH: '100',
+      },
+    );
+    assert.equal(config.limits.maxRequestBytes, 2048);
+    assert.equal(config.limits.maxDecompressedBytes, 4096);
+    assert.equal(config.limits.maxQueuedSpans, 20000);
+    assert.equal(config.limits.maxBatchSpans, 10);
+    assert.equal(config.spanLimits.maxAttributesPerSpan, 64);
+    assert.equal(config.spanLimits.maxAttributeValueLength, 100);
+  });
+
+  it('says which setting is wrong', () => {
+    assert.throws(
+      () => loadConfig({}, { PHOENIX_PORT: 'tcp://10.0.0.1:6006' }),
+      (e: Error) =>
+        e instanceof ConfigError && /HERON_PORT/.test(e.message) && /tcp:\/\//.test(e.message),
+    );
+    assert.throws(() => loadConfig({}, { HERON_MAX_BATCH_SPANS: '0' }), /HERON_MAX_BATCH_SPANS/);
+    assert.throws(() => loadConfig({}, { HERON_SQLITE_SYNCHRONOUS: 'OFF' }), /FULL or NORMAL/);
+  });
+});

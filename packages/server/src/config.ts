@@ -1,0 +1,171 @@
+/**
+ * Server configuration: command-line flags > HERON_* environment variables > PHOENIX_* aliases
+ * (so a Phoenix deployment's environment works unchanged) > defaults.
+ *
+ * Every limit the server enforces is here, with its default and its setting.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_SPAN_LIMITS, type SpanLimits } from './spans/span-limits.js';
+
+export interface HeronConfig {
+  host: string;
+  port: number;
+  grpcPort: number;
+  /** Where the SQLite database (heron.db) and other local state live. */
+  workingDir: string;
+  /** Path of the SQLite database file. */
+  sqlitePath: string;
+  /** `FULL` makes every acknowledged batch survive power loss; `NORMAL` survives process crashes only. */
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  limits: IngestLimits;
+  spanLimits: SpanLimits;
+  logLevel: string;
+}
+
+export interface IngestLimits {
+  /** Largest compressed request body accepted on /v1/traces and gRPC (bytes). */
+  maxRequestBytes: number;
+  /** Largest body after gzip/deflate decompression (bytes); a larger one gets 413. */
+  maxDecompressedBytes: number;
+  /** Spans waiting for commit; beyond this new requests get 503 + Retry-After. */
+  maxQueuedSpans: number;
+  /** Spans committed in one transaction at most (group commit size). */
+  maxBatchSpans: number;
+  /** Seconds suggested to clients in Retry-After when the queue is full. */
+  retryAfterSeconds: number;
+}
+
+export const DEFAULT_INGEST_LIMITS: IngestLimits = {
+  maxRequestBytes: 32 * 1024 * 1024,
+  maxDecompressedBytes: 128 * 1024 * 1024,
+  maxQueuedSpans: 100_000,
+  maxBatchSpans: 5_000,
+  retryAfterSeconds: 1,
+};
+
+/** Flags as parsed by the CLI; undefined means "not given". */
+export interface ConfigFlags {
+  host?: string;
+  port?: string | number;
+  grpcPort?: string | number;
+  workingDir?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads HERON_<name>, then PHOENIX_<name>. */
+function fromEnv(env: Env, name: string): string | undefined {
+  const value = env[`HERON_${name}`] ?? env[`PHOENIX_${name}`];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function parseInteger(
+  raw: string | number | undefined,
+  what: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${what} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): HeronConfig {
+  const workingDir = flags.workingDir ?? fromEnv(env, 'WORKING_DIR') ?? join(homedir(), '.heron');
+  const port = parseInteger(
+    flags.port ?? fromEnv(env, 'PORT'),
+    'port (--port, HERON_PORT)',
+    6006,
+    0,
+    65535,
+  );
+  const grpcPort = parseInteger(
+    flags.grpcPort ?? fromEnv(env, 'GRPC_PORT'),
+    'gRPC port (--grpc-port, HERON_GRPC_PORT)',
+    4317,
+    0,
+    65535,
+  );
+  const synchronous = (fromEnv(env, 'SQLITE_SYNCHRONOUS') ?? 'FULL').toUpperCase();
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+    throw new ConfigError(`HERON_SQLITE_SYNCHRONOUS must be FULL or NORMAL, got "${synchronous}"`);
+  }
+  const d = DEFAULT_INGEST_LIMITS;
+  const limits: IngestLimits = {
+    maxRequestBytes: parseInteger(
+      fromEnv(env, 'MAX_REQUEST_BYTES'),
+      'HERON_MAX_REQUEST_BYTES',
+      d.maxRequestBytes,
+      1024,
+      2 ** 31 - 1,
+    ),
+    maxDecompressedBytes: parseInteger(
+      fromEnv(env, 'MAX_DECOMPRESSED_BYTES'),
+      'HERON_MAX_DECOMPRESSED_BYTES',
+      d.maxDecompressedBytes,
+      1024,
+      2 ** 31 - 1,
+    ),
+    maxQueuedSpans: parseInteger(
+      fromEnv(env, 'MAX_SPANS_QUEUE_SIZE'),
+      'HERON_MAX_SPANS_QUEUE_SIZE',
+      d.maxQueuedSpans,
+      1,
+      10_000_000,
+    ),
+    maxBatchSpans: parseInteger(
+      fromEnv(env, 'MAX_BATCH_SPANS'),
+      'HERON_MAX_BATCH_SPANS',
+      d.maxBatchSpans,
+      1,
+      1_000_000,
+    ),
+    retryAfterSeconds: parseInteger(
+      fromEnv(env, 'RETRY_AFTER_SECONDS'),
+      'HERON_RETRY_AFTER_SECONDS',
+      d.retryAfterSeconds,
+      1,
+      3600,
+    ),
+  };
+  const s = DEFAULT_SPAN_LIMITS;
+  const spanLimits: SpanLimits = {
+    maxAttributesPerSpan: parseInteger(
+      fromEnv(env, 'MAX_ATTRIBUTES_PER_SPAN'),
+      'HERON_MAX_ATTRIBUTES_PER_SPAN',
+      s.maxAttributesPerSpan,
+      1,
+      1_000_000,
+    ),
+    maxAttributeValueLength: parseInteger(
+      fromEnv(env, 'MAX_ATTRIBUTE_VALUE_LENGTH'),
+      'HERON_MAX_ATTRIBUTE_VALUE_LENGTH',
+      s.maxAttributeValueLength,
+      16,
+      2 ** 30,
+    ),
+  };
+  return {
+    host: flags.host ?? fromEnv(env, 'HOST') ?? '127.0.0.1',
+    port,
+    grpcPort,
+    workingDir,
+    sqlitePath: join(workingDir, 'heron.db'),
+    sqliteSynchronous: synchronous,
+    limits,
+    spanLimits,
+    logLevel: fromEnv(env, 'LOG_LEVEL') ?? 'info',
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * What every OTLP transport (HTTP protobuf, HTTP JSON, gRPC) does with a decoded export
+ * request: normalize its spans, queue the valid ones for a durable commit, and report the
+ * invalid ones as a partial success.
+ */
+import type { OtlpExportRequest } from '../otlp/otlp-types.js';
+import { normalizeExportRequest } from '../spans/span-normalizer.js';
+import type { SpanLimits } from '../spans/span-limits.js';
+import type { RejectedSpan } from '../spans/span-record.js';
+import type { IngestQueue } from './ingest-queue.js';
+
+export interface ExportOutcome {
+  acceptedSpans: number;
+  rejected: RejectedSpan[];
+}
+
+/** How many rejection reasons are spelled out in the partial-success message. */
+const MAX_REASONS_IN_MESSAGE = 5;
+
+export class ExportIngester {
+  constructor(
+    private readonly queue: IngestQueue,
+    private readonly spanLimits: SpanLimits,
+  ) {}
+
+  /** Resolves after the accepted spans are committed. Throws QueueFullError when full. */
+  async ingest(request: OtlpExportRequest, headerProjectName?: string): Promise<ExportOutcome> {
+    const { spans, rejected } = normalizeExportRequest(request, {
+      headerProjectName,
+      limits: this.spanLimits,
+    });
+    await this.queue.submit(spans);
+    return { acceptedSpans: spans.length, rejected };
+  }
+}
+
+export function describeRejections(rejected: RejectedSpan[]): string {
+  const shown = rejected
+    .slice(0, MAX_REASONS_IN_MESSAGE)
+    .map((r) => `span ${r.spanId || '(none)'} of trace ${r.traceId || '(none)'}: ${r.reason}`);
+  const more = rejected.length - shown.length;
+  return `${rejected.length} span(s) rejected: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+}

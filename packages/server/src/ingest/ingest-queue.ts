@@ -1,0 +1,141 @@
+/**
+ * The bounded ingest queue with group commit.
+ *
+ * Each export request `submit`s its spans and waits. While the store commits one batch, the
+ * requests that arrive meanwhile pile up; they are committed together as the next batch, in one
+ * transaction. So a request is acknowledged only after its spans are durable, yet concurrent
+ * requests share the cost of a commit.
+ *
+ * The queue is bounded in spans: past `maxQueuedSpans`, `submit` throws `QueueFullError` at once
+ * (the HTTP layer answers 503 + Retry-After, gRPC RESOURCE_EXHAUSTED) instead of growing memory.
+ */
+import type { SpanRecord } from '../spans/span-record.js';
+import type { Store } from '../store/store.js';
+
+export class QueueFullError extends Error {
+  constructor(
+    readonly queuedSpans: number,
+    readonly maxQueuedSpans: number,
+  ) {
+    super(
+      `Heron's ingest queue is full (${queuedSpans} spans waiting, limit ${maxQueuedSpans}); retry shortly`,
+    );
+    this.name = 'QueueFullError';
+  }
+}
+
+export class QueueClosedError extends Error {
+  constructor() {
+    super('Heron is shutting down and no longer accepts spans');
+    this.name = 'QueueClosedError';
+  }
+}
+
+interface Waiting {
+  spans: SpanRecord[];
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export interface IngestQueueOptions {
+  maxQueuedSpans: number;
+  maxBatchSpans: number;
+}
+
+export interface IngestQueueStats {
+  queuedSpans: number;
+  committedSpans: number;
+  committedBatches: number;
+}
+
+export class IngestQueue {
+  private waiting: Waiting[] = [];
+  private queuedSpans = 0;
+  private committing = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+  private committedSpans = 0;
+  private committedBatches = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: IngestQueueOptions,
+  ) {}
+
+  /** Resolves once the spans are committed; rejects with QueueFullError without queueing them. */
+  submit(spans: SpanRecord[]): Promise<void> {
+    if (this.closed) return Promise.reject(new QueueClosedError());
+    if (spans.length === 0) return Promise.resolve();
+    // A single request larger than the whole queue is still taken when the queue is empty:
+    // its size is already bounded by the request body limit.
+    if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.options.maxQueuedSpans) {
+      return Promise.reject(new QueueFullError(this.queuedSpans, this.options.maxQueuedSpans));
+    }
+    this.queuedSpans += spans.length;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ spans, resolve, reject });
+      if (!this.committing) void this.commitLoop();
+    });
+  }
+
+  get stats(): IngestQueueStats {
+    return {
+      queuedSpans: this.queuedSpans,
+      committedSpans: this.committedSpans,
+      committedBatches: this.committedBatches,
+    };
+  }
+
+  /** Stops taking new spans and resolves when everything queued is committed (or failed). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (!this.committing && this.waiting.length === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async commitLoop(): Promise<void> {
+    this.committing = true;
+    while (this.waiting.length > 0) {
+      const batch = this.takeBatch();
+      const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((w) => w.spans);
+      try {
+        await this.store.insertSpans(spans);
+        this.committedSpans += spans.length;
+        this.committedBatches += 1;
+        for (const w of batch) w.resolve();
+      } catch (error) {
+        if (batch.length === 1) batch[0]!.reject(error as Error);
+        // One request's bad data must not fail the others it happened to share a batch with.
+        else for (const w of batch) await this.commitAlone(w);
+      } finally {
+        this.queuedSpans -= spans.length;
+      }
+    }
+    this.committing = false;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private async commitAlone(w: Waiting): Promise<void> {
+    try {
+      await this.store.insertSpans(w.spans);
+      this.committedSpans += w.spans.length;
+      this.committedBatches += 1;
+      w.resolve();
+    } catch (error) {
+      w.reject(error as Error);
+    }
+  }
+
+  /** Takes whole requests until the batch reaches maxBatchSpans (always at least one). */
+  private takeBatch(): Waiting[] {
+    let count = 0;
+    let n = 0;
+    while (n < this.waiting.length) {
+      const size = this.waiting[n]!.spans.length;
+      if (n > 0 && count + size > this.options.maxBatchSpans) break;
+      count += size;
+      n++;
+    }
+    return this.waiting.splice(0, n);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Assembles one Heron process: the store, the ingest queue, the OTLP receivers (HTTP and gRPC)
+ * and the REST API, and shuts them down in the order that loses nothing.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { HeronConfig } from './config.js';
+import { ApiError } from './api/api-error.js';
+import { registerHealthRoutes } from './api/health-routes.js';
+import { registerProjectRoutes } from './api/project-routes.js';
+import { PHOENIX_COMPATIBLE_VERSION, PHOENIX_VERSION_HEADER } from './api/server-version.js';
+import { registerSpanRoutes } from './api/span-routes.js';
+import { registerTraceRoutes } from './api/trace-routes.js';
+import { ExportIngester } from './ingest/export-ingester.js';
+import { IngestQueue } from './ingest/ingest-queue.js';
+import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-receiver.js';
+import { registerOtlpHttpReceiver } from './otlp/http-receiver.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+export interface HeronServer {
+  app: FastifyInstance;
+  store: Store;
+  queue: IngestQueue;
+  httpPort: number;
+  grpcPort: number;
+  /** Stops accepting, commits everything already queued, closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: HeronConfig): Promise<HeronServer> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    // Bodies of the REST API are small; OTLP routes set their own, larger limit.
+    bodyLimit: 10 * 1024 * 1024,
+    forceCloseConnections: false,
+  });
+  const store = await SqliteStore.open({
+    path: config.sqlitePath,
+    synchronous: config.sqliteSynchronous,
+    onMigration: (m) => app.log.info(`applying migration ${m.name}`),
+  });
+  const queue = new IngestQueue(store, config.limits);
+  const ingester = new ExportIngester(queue, config.spanLimits);
+
+  app.addHook('onSend', async (_request, reply) => {
+    void reply.header(PHOENIX_VERSION_HEADER, PHOENIX_COMPATIBLE_VERSION);
+  });
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const status = error instanceof ApiError ? error.statusCode : (error.statusCode ?? 500);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.code(status).send({
+      statusCode: status,
+      error: status >= 500 ? 'Internal Server Error' : 'Request Error',
+      message: status >= 500 ? `Internal error: ${error.message}` : error.message,
+    });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({
+      statusCode: 404,
+      error: 'Not Found',
+      message: `No route for ${request.method} ${request.url}`,
+    });
+  });
+
+  registerOtlpHttpReceiver(app, ingester, config.limits);
+  registerHealthRoutes(app, store);
+  registerProjectRoutes(app, store);
+  registerSpanRoutes(app, store);
+  registerTraceRoutes(app, store);
+
+  let grpc: GrpcReceiver;
+  try {
+    await app.listen({ host: config.host, port: config.port });
+    grpc = await startGrpcReceiver(config.host, config.grpcPort, ingester, config.limits);
+  } catch (error) {
+    await app.close();
+    await store.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const httpPort = typeof address === 'object' && address ? address.port : config.port;
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    store,
+    queue,
+    httpPort,
+    grpcPort: grpc.port,
+    close() {
+      closing ??= (async () => {
+        // Receivers first (in-flight requests keep waiting for their commit), then the queue
+        // drains, then the database closes.
+        await Promise.all([app.close(), grpc.close(), queue.close()]);
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

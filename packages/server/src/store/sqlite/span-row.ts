@@ -1,0 +1,148 @@
+/**
+ * SpanRecord ⇄ the flat row the SQLite writer inserts and the reader returns.
+ *
+ * Serialising on the main thread (JSON.stringify) keeps the writer worker busy with SQLite
+ * only, and an array of primitives is cheap to post to a worker.
+ */
+import type { SpanRecord } from '../../spans/span-record.js';
+import type { StoredSpan } from '../store.js';
+
+/** Column order of `SpanRow` after the leading project name; matches the upsert statement. */
+export const SPAN_ROW_COLUMNS = [
+  'trace_id',
+  'span_id',
+  'parent_id',
+  'name',
+  'span_kind',
+  'otel_kind',
+  'start_time',
+  'end_time',
+  'latency_ms',
+  'status_code',
+  'status_message',
+  'attributes',
+  'events',
+  'links',
+  'resource_attributes',
+  'scope_name',
+  'scope_version',
+  'trace_state',
+  'flags',
+  'session_id',
+  'user_id',
+  'model_name',
+  'provider',
+  'prompt_tokens',
+  'completion_tokens',
+  'total_tokens',
+  'input_preview',
+  'output_preview',
+] as const;
+
+/** [projectName, ...values in SPAN_ROW_COLUMNS order] */
+export type SpanRow = unknown[];
+
+export function toSpanRow(span: SpanRecord): SpanRow {
+  return [
+    span.projectName,
+    span.traceId,
+    span.spanId,
+    span.parentId,
+    span.name,
+    span.spanKind,
+    span.otelKind,
+    span.startTimeUnixNano,
+    span.endTimeUnixNano,
+    span.latencyMs,
+    span.statusCode,
+    span.statusMessage,
+    JSON.stringify(span.attributes),
+    JSON.stringify(span.events),
+    JSON.stringify(span.links),
+    JSON.stringify(span.resourceAttributes),
+    span.scopeName,
+    span.scopeVersion,
+    span.traceState,
+    span.flags,
+    span.sessionId,
+    span.userId,
+    span.modelName,
+    span.provider,
+    span.promptTokens,
+    span.completionTokens,
+    span.totalTokens,
+    span.inputPreview,
+    span.outputPreview,
+  ];
+}
+
+/** A `spans` row as read with safeIntegers (integers arrive as bigint). */
+export interface SpanDbRow {
+  id: bigint;
+  project_id: bigint;
+  trace_id: string;
+  span_id: string;
+  parent_id: string | null;
+  name: string;
+  span_kind: string;
+  otel_kind: bigint;
+  start_time: bigint;
+  end_time: bigint;
+  latency_ms: number;
+  status_code: string;
+  status_message: string;
+  attributes: string;
+  events: string;
+  links: string;
+  resource_attributes: string;
+  scope_name: string;
+  scope_version: string;
+  trace_state: string;
+  flags: bigint;
+  session_id: string | null;
+  user_id: string | null;
+  model_name: string | null;
+  provider: string | null;
+  prompt_tokens: bigint | null;
+  completion_tokens: bigint | null;
+  total_tokens: bigint | null;
+  input_preview: string | null;
+  output_preview: string | null;
+}
+
+const toNumber = (value: bigint | null): number | null => (value === null ? null : Number(value));
+
+export function fromSpanDbRow(row: SpanDbRow): StoredSpan {
+  return {
+    rowid: Number(row.id),
+    projectId: Number(row.project_id),
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentId: row.parent_id,
+    name: row.name,
+    spanKind: row.span_kind as StoredSpan['spanKind'],
+    otelKind: Number(row.otel_kind),
+    startTimeUnixNano: row.start_time,
+    endTimeUnixNano: row.end_time,
+    latencyMs: row.latency_ms,
+    statusCode: row.status_code as StoredSpan['statusCode'],
+    statusMessage: row.status_message,
+    attributes: JSON.parse(row.attributes),
+    events: JSON.parse(row.events),
+    links: JSON.parse(row.links),
+    resourceAttributes: JSON.parse(row.resource_attributes),
+    scopeName: row.scope_name,
+    scopeVersion: row.scope_version,
+    traceState: row.trace_state,
+    flags: Number(row.flags),
+    sessionId: row.session_id,
+    userId: row.user_id,
+    modelName: row.model_name,
+    provider: row.provider,
+    promptTokens: toNumber(row.prompt_tokens),
+    completionTokens: toNumber(row.completion_tokens),
+    totalTokens: toNumber(row.total_tokens),
+    inputPreview: row.input_preview,
+    outputPreview: row.output_preview,
+  };
+}
