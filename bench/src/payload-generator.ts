@@ -61,9 +61,12 @@ interface Template {
   /** Trace of each span, and index of each span's parent within the request (-1 = root). */
   traceIndex: number[];
   parentIndex: number[];
-  startNs: bigint[];
-  endNs: bigint[];
-  /** Earliest start, to shift all times so the latest trace ends "now". */
+  /** Template start and end times as 32-bit halves. */
+  startLo: number[];
+  startHi: number[];
+  endLo: number[];
+  endHi: number[];
+  /** Latest end, to shift all times so the latest trace ends "now". */
   baseNs: bigint;
   free: Buffer[];
 }
@@ -88,7 +91,9 @@ export class PayloadGenerator {
       this.templates.push(encodeTemplate(spans));
       if (t === 0) {
         for (const kind of ['CHAIN', 'RETRIEVER', 'LLM', 'TOOL']) {
-          const ofKind = spans.filter((s) => s.attributes['openinference.span.kind'] === kind);
+          const ofKind = spans.spans.filter(
+            (s) => s.attributes['openinference.span.kind'] === kind,
+          );
           kindBytes[kind] = Math.round(spanMessageBytes(ofKind) / ofKind.length);
         }
       }
@@ -173,12 +178,29 @@ function writeSpanId(body: Buffer, offset: number, seqMix: number, index: number
   body.writeUInt16BE(index & 0xffff, offset + 6);
 }
 
+/** Adds shiftNs to every start and end time, as two 32-bit halves (BigInt per span is slow). */
 function patchTimes(body: Buffer, template: Template, shiftNs: bigint): void {
-  const { offsets, startNs, endNs } = template;
-  for (let i = 0; i < startNs.length; i++) {
-    body.writeBigUInt64LE(startNs[i]! + shiftNs, offsets.startTime[i]!);
-    body.writeBigUInt64LE(endNs[i]! + shiftNs, offsets.endTime[i]!);
+  const { offsets, startLo, startHi, endLo, endHi } = template;
+  const shiftLo = Number(shiftNs & 0xffffffffn);
+  const shiftHi = Number((shiftNs >> 32n) & 0xffffffffn);
+  for (let i = 0; i < startLo.length; i++) {
+    writeUint64(body, offsets.startTime[i]!, startLo[i]!, startHi[i]!, shiftLo, shiftHi);
+    writeUint64(body, offsets.endTime[i]!, endLo[i]!, endHi[i]!, shiftLo, shiftHi);
   }
+}
+
+function writeUint64(
+  body: Buffer,
+  offset: number,
+  lo: number,
+  hi: number,
+  addLo: number,
+  addHi: number,
+): void {
+  const sumLo = lo + addLo;
+  const carry = sumLo > 0xffffffff ? 1 : 0;
+  body.writeUInt32LE(sumLo >>> 0, offset);
+  body.writeUInt32LE((hi + addHi + carry) >>> 0, offset + 4);
 }
 
 interface BuiltSpan extends ReadableSpanLike {
@@ -231,7 +253,7 @@ function buildRequestSpans(traces: number, text: TextGenerator, random: () => nu
       }),
     };
     const question = text.question();
-    const answer = text.paragraph(380, 480);
+    const answer = text.paragraph(450, 560);
     const model = MODELS[Math.floor(random() * MODELS.length)]!;
     const promptTokens = 900 + Math.floor(random() * 1500);
     const completionTokens = 60 + Math.floor(random() * 300);
@@ -260,11 +282,11 @@ function buildRequestSpans(traces: number, text: TextGenerator, random: () => nu
       });
     }
 
-    const system = `You are a helpful support assistant for Acme Cloud. ${text.paragraph(230, 280)}`;
-    const context = text.paragraph(340, 420);
+    const system = `You are a helpful support assistant for Acme Cloud. ${text.paragraph(290, 340)}`;
+    const context = text.paragraph(600, 680);
     const user_ = `Context:\n${context}\n\nQuestion: ${question}`;
     const toolArgs = { query: question.slice(0, 60), max_results: 5, locale: 'en-US' };
-    const toolOutput = text.paragraph(280, 360);
+    const toolOutput = text.paragraph(400, 480);
 
     const specs: {
       name: string;
@@ -280,10 +302,10 @@ function buildRequestSpans(traces: number, text: TextGenerator, random: () => nu
         durationMs: total,
         attributes: {
           'openinference.span.kind': 'CHAIN',
-          'input.value': question,
-          'input.mime_type': 'text/plain',
-          'output.value': answer,
-          'output.mime_type': 'text/plain',
+          'input.value': JSON.stringify({ query: question, chat_history: [] }),
+          'input.mime_type': 'application/json',
+          'output.value': JSON.stringify({ result: answer }),
+          'output.mime_type': 'application/json',
           ...common,
         },
       },
@@ -452,8 +474,10 @@ function encodeTemplate(plan: SpanPlan): Template {
     offsets,
     traceIndex: plan.traceIndex,
     parentIndex: plan.parentIndex,
-    startNs,
-    endNs,
+    startLo: startNs.map((v) => Number(v & 0xffffffffn)),
+    startHi: startNs.map((v) => Number(v >> 32n)),
+    endLo: endNs.map((v) => Number(v & 0xffffffffn)),
+    endHi: endNs.map((v) => Number(v >> 32n)),
     baseNs,
     free: [],
   };

@@ -48,7 +48,11 @@ export function postChunked(
   baseUrl: string,
   pieces: Buffer[],
   headers: Record<string, string>,
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}> {
   const url = new URL('/v1/traces', baseUrl);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -63,7 +67,11 @@ export function postChunked(
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
         );
         res.on('error', reject);
       },
@@ -88,13 +96,17 @@ export interface PartialSuccess {
 }
 
 /** The partial_success of a 200 answer, or null when the answer says everything was accepted. */
-export function exportResponseOf(response: OtlpResponse, contentType: string): PartialSuccess | null {
+export function exportResponseOf(
+  response: OtlpResponse,
+  contentType: string,
+): PartialSuccess | null {
   if (contentType.startsWith(JSON_TYPE)) {
     const json = JSON.parse(response.body.toString('utf8')) as {
       partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string };
     };
     const partial = json.partialSuccess;
-    if (!partial || (Number(partial.rejectedSpans ?? 0) === 0 && !partial.errorMessage)) return null;
+    if (!partial || (Number(partial.rejectedSpans ?? 0) === 0 && !partial.errorMessage))
+      return null;
     return {
       rejectedSpans: Number(partial.rejectedSpans ?? 0),
       errorMessage: partial.errorMessage ?? '',
@@ -123,4 +135,9 @@ export async function healthy(baseUrl: string): Promise<boolean> {
   const response = await fetch(`${baseUrl}/healthz`);
   await response.arrayBuffer();
   return response.status === 200;
+}
+
+/** The media type of a Content-Type header, without parameters (`; charset=utf-8`). */
+export function mediaType(contentType: string | null | undefined): string | null {
+  return contentType ? contentType.split(';')[0]!.trim().toLowerCase() : null;
 }

@@ -32,8 +32,12 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
     logger: { level: config.logLevel },
     // Bodies of the REST API are small; OTLP routes set their own, larger limit.
     bodyLimit: 10 * 1024 * 1024,
-    forceCloseConnections: false,
+    // On shutdown, idle keep-alive connections are closed at once; busy ones get
+    // `connection: close` on their last response (see the onSend hook), so exit is not held up
+    // by exporters' keep-alive sockets.
+    forceCloseConnections: 'idle',
   });
+  let shuttingDown = false;
   const store = await SqliteStore.open({
     path: config.sqlitePath,
     synchronous: config.sqliteSynchronous,
@@ -44,6 +48,7 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
 
   app.addHook('onSend', async (_request, reply) => {
     void reply.header(PHOENIX_VERSION_HEADER, PHOENIX_COMPATIBLE_VERSION);
+    if (shuttingDown) void reply.header('connection', 'close');
   });
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error instanceof ApiError ? error.statusCode : (error.statusCode ?? 500);
@@ -89,6 +94,7 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
     grpcPort: grpc.port,
     close() {
       closing ??= (async () => {
+        shuttingDown = true;
         // Receivers first (in-flight requests keep waiting for their commit), then the queue
         // drains, then the database closes.
         await Promise.all([app.close(), grpc.close(), queue.close()]);

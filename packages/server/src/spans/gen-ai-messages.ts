@@ -182,6 +182,7 @@ export function readSystemInstructions(
   const parsed = parseJsonAttribute(value);
   const message: GenAiMessage = { role: 'system' };
   if (Array.isArray(parsed)) semconvPartsInto(message, parsed);
+  else if (typeof parsed === 'string') message.content = parsed;
   else if (typeof value === 'string') message.content = value;
   else return undefined;
   return message.content !== undefined || message.contents !== undefined ? message : undefined;

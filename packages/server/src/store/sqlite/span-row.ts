@@ -42,7 +42,16 @@ export const SPAN_ROW_COLUMNS = [
 /** [projectName, ...values in SPAN_ROW_COLUMNS order] */
 export type SpanRow = unknown[];
 
-export function toSpanRow(span: SpanRecord): SpanRow {
+/**
+ * `resourceJson` caches the serialised resource per object: the normalizer shares one resource
+ * object among all spans of a ResourceSpans, so it is stringified once per request, not per span.
+ */
+export function toSpanRow(span: SpanRecord, resourceJson = new Map<object, string>()): SpanRow {
+  let resource = resourceJson.get(span.resourceAttributes);
+  if (resource === undefined) {
+    resource = JSON.stringify(span.resourceAttributes);
+    resourceJson.set(span.resourceAttributes, resource);
+  }
   return [
     span.projectName,
     span.traceId,
@@ -59,7 +68,7 @@ export function toSpanRow(span: SpanRecord): SpanRow {
     JSON.stringify(span.attributes),
     JSON.stringify(span.events),
     JSON.stringify(span.links),
-    JSON.stringify(span.resourceAttributes),
+    resource,
     span.scopeName,
     span.scopeVersion,
     span.traceState,

@@ -92,7 +92,8 @@ export class SqliteStore implements Store {
 
   async insertSpans(spans: SpanRecord[]): Promise<InsertSpansResult> {
     if (spans.length === 0) return { spanCount: 0, traceCount: 0 };
-    const rows = spans.map(toSpanRow);
+    const resourceJson = new Map<object, string>();
+    const rows = spans.map((span) => toSpanRow(span, resourceJson));
     return (await this.send({ op: 'insertSpans', rows })) as InsertSpansResult;
   }
 

@@ -1,0 +1,216 @@
+/**
+ * The Markdown of bench/RESULTS.md: one `## <Suite>` section per suite, replaced in place so a
+ * run of one suite keeps the figures of the others.
+ */
+import type { ServerUsage, IngestResults, Latency, StoredCheck } from './ingest-bench.js';
+import type { PayloadStats } from './payload-generator.js';
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  totalMemoryBytes: number;
+  node: string;
+  os: string;
+  /** 1-minute load average when the run started (other work on the machine skews figures). */
+  loadAverage: number;
+  /** Fixed CPU workload (JSON round trips), to compare machines and runs. */
+  calibration: string;
+  dataFilesystem: string;
+}
+
+export interface IngestSettings {
+  command: string;
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  halfRateSeconds: number;
+  decodeSeconds: number;
+  spansPerRequest: number;
+  templates: number;
+  sqliteSynchronous: string;
+}
+
+export const INGEST_TARGET_SPANS_PER_SECOND = 25_000;
+export const INGEST_TARGET_P99_MS = 200;
+
+/** Replaces the `## <title>` section (up to the next `## `) or appends it. */
+export function replaceSection(markdown: string, title: string, section: string): string {
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((line) => line.trim() === `## ${title}`);
+  const body = section.trimEnd().split('\n');
+  if (start < 0) {
+    return `${markdown.trimEnd()}\n\n${body.join('\n')}\n`;
+  }
+  let end = lines.findIndex((line, i) => i > start && line.startsWith('## '));
+  if (end < 0) end = lines.length;
+  const before = lines.slice(0, start);
+  const after = lines.slice(end);
+  return `${[...before, ...body, ...(after.length ? ['', ...after] : [])].join('\n').trimEnd()}\n`;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : 'n/a');
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
+const yes = (ok: boolean) => (ok ? '✅ yes' : '❌ no');
+
+function latencyCell(l: Latency): string {
+  return `${ms(l.p50Ms)} / ${ms(l.p99Ms)} / ${ms(l.maxMs)} (${int(l.count)} requests)`;
+}
+
+function storedCell(s: StoredCheck): string {
+  return `${int(s.storedSpans)} stored / ${int(s.ackedSpans)} acknowledged; API lists traces: ${s.apiSawTraces ? 'yes' : 'no'} — ${s.ok ? '✅' : '❌ MISMATCH'}`;
+}
+
+function cpuCell(server: ServerUsage): string {
+  // Node 20 does not name its threads: the main thread is the event loop; the busiest other
+  // thread under ingest load is the SQLite writer worker; the rest are V8 (GC, compiler) and libuv.
+  const main = server.threads.find((t) => t.name === 'main')?.cpuSeconds ?? 0;
+  const others = server.threads.filter((t) => t.name !== 'main');
+  const busiest = others[0]?.cpuSeconds ?? 0;
+  const rest = others.slice(1).reduce((sum, t) => sum + t.cpuSeconds, 0);
+  const total = main + busiest + rest || 1;
+  const cores = (seconds: number) => ((seconds / total) * server.cpuCores).toFixed(2);
+  return (
+    `${server.cpuCores.toFixed(2)} cores: main thread ${cores(main)}, busiest other thread ` +
+    `(writer worker) ${cores(busiest)}, all other threads ${cores(rest)}`
+  );
+}
+
+function pressureCell(server: ServerUsage): string {
+  return server.cpuPressure === undefined
+    ? 'n/a'
+    : `${pct(server.cpuPressure)} of the last minute some task waited for a CPU (/proc/pressure/cpu)`;
+}
+
+export function renderIngestSection(input: {
+  date: Date;
+  machine: MachineInfo;
+  settings: IngestSettings;
+  payload: PayloadStats;
+  results: IngestResults;
+}): string {
+  const { machine: m, settings: s, payload: p, results: r } = input;
+  const t = r.throughput;
+  const h = r.halfRate;
+  const d = r.decode;
+  const halfTarget = INGEST_TARGET_SPANS_PER_SECOND / 2;
+  const throughputMet = t.spansPerSecond >= INGEST_TARGET_SPANS_PER_SECOND && t.stored.ok;
+  const latencyMet =
+    h.latency.p99Ms < INGEST_TARGET_P99_MS && h.spansPerSecond >= halfTarget * 0.98 && h.stored.ok;
+  const out: string[] = [];
+  out.push('## Ingest', '');
+  out.push(
+    `Run ${input.date.toISOString()} with \`node bench/dist/run-bench.js${s.command ? ` ${s.command}` : ''}\`.`,
+    '',
+  );
+  out.push(
+    `- **Machine:** ${m.cpuModel}, ${m.cores} cores, ${mib(m.totalMemoryBytes)} RAM, Node ${m.node}, ${m.os}; ` +
+      `1-min load average at start ${m.loadAverage.toFixed(2)} (the benchmark client shares the machine with the server); ` +
+      `server data on ${m.dataFilesystem}. CPU calibration: ${m.calibration}.`,
+    `- **Server:** \`heron serve\` (fresh working directory per run), SQLite WAL, synchronous=${s.sqliteSynchronous}, ` +
+      'acknowledged only after commit (group commit), default limits.',
+    `- **Payload:** OTLP protobuf over HTTP/1.1, ${int(p.spansPerRequest)} spans per request ` +
+      `(${int(p.tracesPerRequest)} traces of CHAIN → RETRIEVER with 4 documents, LLM with 3 messages and token counts, TOOL), ` +
+      `${(p.requestBytes / 1e6).toFixed(2)} MB per request, **${int(p.bytesPerSpan)} B per span** on average ` +
+      `(${Object.entries(p.bytesPerKind)
+        .map(([kind, bytes]) => `${kind} ${int(bytes)} B`)
+        .join(
+          ', ',
+        )}); ${p.templates} pre-encoded templates with ids and times patched per request.`,
+    `- **Runs:** max throughput with ${s.connections} keep-alive connections sending back to back, ` +
+      `${s.warmupSeconds} s warm-up + ${s.durationSeconds} s measured; half rate open loop for ${s.halfRateSeconds} s ` +
+      `(latency from each request's scheduled send time); decode only for ${s.decodeSeconds} s in one process.`,
+    '',
+  );
+  out.push('| Target | Measured | Met |', '| --- | --- | --- |');
+  out.push(
+    `| ≥ ${int(INGEST_TARGET_SPANS_PER_SECOND)} spans/s sustained with durable ack | ${int(t.spansPerSecond)} spans/s | ${yes(throughputMet)} |`,
+  );
+  const latencyNote =
+    h.spansPerSecond < halfTarget * 0.98
+      ? ` (below ${int(halfTarget)} spans/s, so not the target rate)`
+      : '';
+  out.push(
+    `| p99 ack < ${INGEST_TARGET_P99_MS} ms at half that rate (${int(halfTarget)} spans/s) | p99 ${ms(h.latency.p99Ms)} at ${int(h.spansPerSecond)} spans/s${latencyNote} | ${yes(latencyMet)} |`,
+    '',
+  );
+
+  out.push('### Max throughput', '', '| Figure | Value |', '| --- | --- |');
+  out.push(
+    `| Sustained throughput (acknowledged spans / elapsed) | **${int(t.spansPerSecond)} spans/s** |`,
+  );
+  out.push(
+    `| Requests, bytes | ${t.requestsPerSecond.toFixed(1)} requests/s, ${t.megabytesPerSecond.toFixed(1)} MB/s of protobuf |`,
+  );
+  out.push(`| Ack latency p50 / p99 / max | ${latencyCell(t.latency)} |`);
+  out.push(`| 503 (queue full) responses | ${int(t.status503)} |`);
+  out.push(
+    `| Other errors | ${int(t.otherErrors)}${t.firstError ? ` (first: ${escapeCell(t.firstError)})` : ''} |`,
+  );
+  out.push(`| Rejected spans (partial success) | ${int(t.rejectedSpans)} |`);
+  out.push(`| Server peak RSS | ${mib(t.server.peakRssBytes)} |`);
+  out.push(`| Server CPU | ${cpuCell(t.server)} |`);
+  out.push(`| Spans per server CPU-second | ${int(t.spansPerSecond / (t.server.cpuCores || 1))} |`);
+  out.push(`| Benchmark client CPU | ${t.clientCpuCores.toFixed(2)} cores |`);
+  out.push(`| CPU contention at the end of the window | ${pressureCell(t.server)} |`);
+  out.push(`| Stored = acknowledged (after stop) | ${storedCell(t.stored)} |`, '');
+
+  out.push('### Half-rate latency (open loop)', '', '| Figure | Value |', '| --- | --- |');
+  out.push(
+    `| Offered / acknowledged rate | ${int(h.targetSpansPerSecond)} / ${int(h.spansPerSecond)} spans/s |`,
+  );
+  out.push(`| Ack latency p50 / p99 / max | ${latencyCell(h.latency)} |`);
+  out.push(`| Client send lag p99 (schedule slip) | ${ms(h.sendLagP99Ms)} |`);
+  out.push(
+    `| 503 / other errors | ${int(h.status503)} / ${int(h.otherErrors)}${h.firstError ? ` (first: ${escapeCell(h.firstError)})` : ''} |`,
+  );
+  out.push(`| Server peak RSS | ${mib(h.server.peakRssBytes)} |`);
+  out.push(`| Server CPU | ${cpuCell(h.server)} |`);
+  out.push(`| CPU contention at the end of the window | ${pressureCell(h.server)} |`);
+  out.push(`| Stored = acknowledged (after stop) | ${storedCell(h.stored)} |`, '');
+
+  out.push('### Decode only (one core, in process)', '', '| Figure | Value |', '| --- | --- |');
+  out.push(
+    `| decode + normalize + toSpanRow | **${int(d.spansPerSecond)} spans/s** on one core (${int(d.spansPerCpuSecond)} per CPU-second) |`,
+  );
+  out.push(
+    `| Time split | decode ${pct(d.decodeShare)}, normalize ${pct(d.normalizeShare)}, toSpanRow ${pct(d.rowShare)} |`,
+  );
+  out.push(
+    `| Server sustained ÷ decode-only | ${(t.spansPerSecond / d.spansPerSecond).toFixed(2)} (per CPU-second: ${(t.spansPerSecond / (t.server.cpuCores || 1) / d.spansPerCpuSecond).toFixed(2)}) |`,
+    '',
+  );
+
+  if (r.profiled?.profile) {
+    const pr = r.profiled;
+    out.push(
+      '### Where the server spends its time',
+      '',
+      `A separate ${pr.seconds} s max-throughput run with the V8 CPU profiler on the server's main thread ` +
+        `(${int(pr.spansPerSecond)} spans/s, lowered by the profiler). Self time per thread:`,
+      '',
+    );
+    for (const summary of pr.profile!) {
+      out.push(`- \`${summary.file}\` — busy ${pct(summary.busyShare)} of the profile`);
+      out.push(
+        `  - modules: ${summary.topModules
+          .slice(0, 8)
+          .map((e) => `${e.name} ${pct(e.share)}`)
+          .join(', ')}`,
+      );
+      out.push(
+        `  - functions: ${summary.topFunctions
+          .slice(0, 10)
+          .map((e) => `\`${e.name}\` ${pct(e.share)}`)
+          .join(', ')}`,
+      );
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 200);
+}

@@ -1,0 +1,192 @@
+/**
+ * `npm run bench` / `npm run bench:ingest`: runs the benchmark suites and writes their figures
+ * into bench/RESULTS.md, replacing only the sections of the suites that ran.
+ *
+ *   node bench/dist/run-bench.js [--only ingest] [--duration 20] [--connections 8]
+ *     [--spans-per-request 500] [--templates 4] [--warmup 3] [--half-rate-duration 15]
+ *     [--decode-duration 5] [--profile] [--profile-duration 10] [--results PATH] [--no-write]
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem, arch, type } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runIngestBench, type IngestResults } from './ingest-bench.js';
+import { PayloadGenerator } from './payload-generator.js';
+import { renderIngestSection, replaceSection, type MachineInfo } from './results-markdown.js';
+
+const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SUITES = ['ingest'] as const;
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    duration: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '8' },
+    'spans-per-request': { type: 'string', default: '500' },
+    templates: { type: 'string', default: '4' },
+    warmup: { type: 'string', default: '3' },
+    'half-rate-duration': { type: 'string', default: '15' },
+    'decode-duration': { type: 'string', default: '5' },
+    profile: { type: 'boolean', default: false },
+    'profile-duration': { type: 'string', default: '10' },
+    results: { type: 'string', default: join(benchDir, 'RESULTS.md') },
+    'no-write': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  console.error(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]);
+  process.exit(0);
+}
+
+function number(name: string, raw: string | undefined, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    console.error(`--${name} must be a number between ${min} and ${max}, got "${raw}"`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const started = performance.now();
+function log(message: string): void {
+  const seconds = ((performance.now() - started) / 1000).toFixed(1).padStart(6);
+  process.stderr.write(`[bench ${seconds}s] ${message}\n`);
+}
+
+const only = values.only?.split(',').map((s) => s.trim());
+for (const suite of only ?? []) {
+  if (!(SUITES as readonly string[]).includes(suite)) {
+    console.error(`Unknown suite "${suite}"; available: ${SUITES.join(', ')}`);
+    process.exit(2);
+  }
+}
+const runs = (suite: (typeof SUITES)[number]) => !only || only.includes(suite);
+
+const settings = {
+  connections: number('connections', values.connections, 1, 256),
+  durationSeconds: number('duration', values.duration, 1, 600),
+  warmupSeconds: number('warmup', values.warmup, 0, 60),
+  halfRateSeconds: number('half-rate-duration', values['half-rate-duration'], 1, 600),
+  decodeSeconds: number('decode-duration', values['decode-duration'], 1, 120),
+  profileSeconds: number('profile-duration', values['profile-duration'], 1, 120),
+  spansPerRequest: number('spans-per-request', values['spans-per-request'], 4, 10_000),
+  templates: number('templates', values.templates, 1, 64),
+};
+
+function machineInfo(): MachineInfo {
+  let cpuModel = cpus()[0]?.model ?? 'unknown';
+  try {
+    const match = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (match) cpuModel = match[1]!.trim();
+  } catch {
+    // not Linux
+  }
+  return {
+    cpuModel,
+    cores: cpus().length,
+    totalMemoryBytes: totalmem(),
+    node: process.version,
+    os: `${type()} ${release()} ${arch()}`,
+    loadAverage: loadavg()[0]!,
+    calibration: calibrate(),
+    dataFilesystem: filesystemOf(tmpdir()),
+  };
+}
+
+/** A fixed single-threaded workload, so figures from different machines can be put side by side. */
+function calibrate(): string {
+  const doc = {
+    id: 'kb-1',
+    content: 'lorem ipsum dolor sit amet '.repeat(12),
+    score: 0.87,
+    tags: [1, 2],
+  };
+  const rounds = 50_000;
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  let n = 0;
+  for (let i = 0; i < rounds; i++) n += (JSON.parse(JSON.stringify(doc)) as typeof doc).score;
+  const wallMs = performance.now() - t0;
+  const used = process.cpuUsage(cpu);
+  if (n === 0) throw new Error('unreachable');
+  return `${rounds / 1000}k JSON round trips of a 0.4 KB object in ${wallMs.toFixed(0)} ms wall, ${((used.user + used.system) / 1000).toFixed(0)} ms CPU`;
+}
+
+/** The mount (device and type) the servers' temporary working directories live on. */
+function filesystemOf(path: string): string {
+  try {
+    let best = { mount: '', text: 'unknown' };
+    for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
+      const [device, mount, fsType] = line.split(' ');
+      if (!device || !mount || !fsType) continue;
+      const prefix = mount.endsWith('/') ? mount : `${mount}/`;
+      if ((path === mount || path.startsWith(prefix)) && mount.length >= best.mount.length) {
+        best = { mount, text: `${fsType} on ${device}` };
+      }
+    }
+    return `${path}: ${best.text}`;
+  } catch {
+    return path;
+  }
+}
+
+async function main(): Promise<void> {
+  const machine = machineInfo();
+  log(
+    `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage.toFixed(2)}`,
+  );
+  let markdown = existsSync(values.results)
+    ? readFileSync(values.results, 'utf8')
+    : '# Heron benchmark results\n\nWritten by `npm run bench` (bench/src/run-bench.ts). Each suite replaces only its own section.\n';
+
+  if (runs('ingest')) {
+    log(
+      `building payloads: ${settings.spansPerRequest} spans per request, ${settings.templates} templates`,
+    );
+    const generator = new PayloadGenerator({
+      spansPerRequest: settings.spansPerRequest,
+      templates: settings.templates,
+    });
+    const s = generator.stats;
+    log(
+      `  ${s.spansPerRequest} spans (${s.tracesPerRequest} traces) per request, ${(s.requestBytes / 1e6).toFixed(2)} MB per request, average ${s.bytesPerSpan} B per span in protobuf (${Object.entries(
+        s.bytesPerKind,
+      )
+        .map(([kind, bytes]) => `${kind} ${bytes}`)
+        .join(', ')})`,
+    );
+    const results: IngestResults = await runIngestBench(generator, {
+      ...settings,
+      profileDir: values.profile ? join(tmpdir(), 'heron-bench-profiles') : undefined,
+      serverEnv: {},
+      log,
+    });
+    const section = renderIngestSection({
+      date: new Date(),
+      machine,
+      settings: {
+        ...settings,
+        command: process.argv.slice(2).join(' '),
+        sqliteSynchronous: process.env.HERON_SQLITE_SYNCHRONOUS ?? 'FULL (default)',
+      },
+      payload: generator.stats,
+      results,
+    });
+    markdown = replaceSection(markdown, 'Ingest', section);
+    process.stdout.write(`\n${section}\n`);
+  }
+
+  if (!values['no-write']) {
+    writeFileSync(values.results, markdown);
+    log(`wrote ${values.results}`);
+  }
+  log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().catch((error: unknown) => {
+  log(`failed: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});
