@@ -71,6 +71,6 @@ CREATE TABLE spans (
   output_preview TEXT,
   UNIQUE (trace_id, span_id)
 );
-CREATE INDEX spans_trace ON spans (trace_rowid);
+-- Spans of a trace are found through the (trace_id, span_id) unique index; a project's spans,
+-- newest first, through this one (rowid order within a project).
 CREATE INDEX spans_project ON spans (project_id);
-CREATE INDEX spans_project_start ON spans (project_id, start_time);
