@@ -39,7 +39,7 @@ export interface IngestLimits {
 export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   maxRequestBytes: 32 * 1024 * 1024,
   maxDecompressedBytes: 128 * 1024 * 1024,
-  maxQueuedSpans: 100_000,
+  maxQueuedSpans: 20_000,
   maxBatchSpans: 5_000,
   retryAfterSeconds: 1,
 };

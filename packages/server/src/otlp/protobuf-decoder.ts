@@ -33,7 +33,9 @@ const FIXED32 = 5;
 const MAX_VALUE_DEPTH = 32;
 
 export function decodeProtobufExportRequest(body: Uint8Array): OtlpExportRequest {
-  const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
+  const buffer = Buffer.isBuffer(body)
+    ? body
+    : Buffer.from(body.buffer, body.byteOffset, body.length);
   const reader = protobuf.Reader.create(buffer);
   try {
     const resourceSpans: OtlpResourceSpans[] = [];
@@ -56,11 +58,14 @@ class WireError extends Error {}
 /** Reads the length prefix of a sub-message and returns where it ends. */
 function messageEnd(reader: Reader, tag: number): number {
   if ((tag & 7) !== LENGTH_DELIMITED) {
-    throw new WireError(`field ${tag >>> 3} has wire type ${tag & 7}, expected a length-delimited message`);
+    throw new WireError(
+      `field ${tag >>> 3} has wire type ${tag & 7}, expected a length-delimited message`,
+    );
   }
   const length = reader.uint32();
   const end = reader.pos + length;
-  if (end > reader.len) throw new WireError(`a length of ${length} bytes runs past the end of the body`);
+  if (end > reader.len)
+    throw new WireError(`a length of ${length} bytes runs past the end of the body`);
   return end;
 }
 
@@ -90,7 +95,8 @@ function readHex(reader: Reader, tag: number): string {
 function readFixed64(reader: Reader, tag: number): bigint {
   expectWire(tag, FIXED64);
   const buf = reader.buf as Buffer;
-  if (reader.pos + 8 > reader.len) throw new WireError('a fixed64 field runs past the end of the body');
+  if (reader.pos + 8 > reader.len)
+    throw new WireError('a fixed64 field runs past the end of the body');
   const lo = buf.readUInt32LE(reader.pos);
   const hi = buf.readUInt32LE(reader.pos + 4);
   reader.pos += 8;
@@ -261,7 +267,12 @@ function readSpan(reader: Reader, end: number): OtlpSpan {
 }
 
 function readEvent(reader: Reader, end: number): OtlpEvent {
-  const event: OtlpEvent = { timeUnixNano: 0n, name: '', attributes: [], droppedAttributesCount: 0 };
+  const event: OtlpEvent = {
+    timeUnixNano: 0n,
+    name: '',
+    attributes: [],
+    droppedAttributesCount: 0,
+  };
   while (reader.pos < end) {
     const tag = reader.uint32();
     switch (tag >>> 3) {
@@ -365,7 +376,8 @@ function readKeyValue(reader: Reader, end: number, depth: number): OtlpKeyValue 
 
 /** AnyValue: a oneof; when a value repeats its field, the last one wins (protobuf semantics). */
 function readAnyValue(reader: Reader, end: number, depth: number): AttributeValue {
-  if (depth > MAX_VALUE_DEPTH) throw new WireError(`attribute values nest deeper than ${MAX_VALUE_DEPTH} levels`);
+  if (depth > MAX_VALUE_DEPTH)
+    throw new WireError(`attribute values nest deeper than ${MAX_VALUE_DEPTH} levels`);
   let value: AttributeValue = null;
   while (reader.pos < end) {
     const tag = reader.uint32();
@@ -390,7 +402,8 @@ function readAnyValue(reader: Reader, end: number, depth: number): AttributeValu
         const values: AttributeValue[] = [];
         while (reader.pos < arrayEnd) {
           const inner = reader.uint32();
-          if (inner >>> 3 === 1) values.push(readAnyValue(reader, messageEnd(reader, inner), depth + 1));
+          if (inner >>> 3 === 1)
+            values.push(readAnyValue(reader, messageEnd(reader, inner), depth + 1));
           else reader.skipType(inner & 7);
         }
         checkEnd(reader, arrayEnd);
