@@ -1,10 +1,9 @@
 /** GET /v1/projects and GET /v1/projects/{project_identifier} (Phoenix shapes). */
 import type { FastifyInstance } from 'fastify';
 import type { ProjectRow, Store } from '../store/store.js';
-import { fromGlobalId, toGlobalId } from './global-id.js';
-import { ApiError } from './api-error.js';
+import { toGlobalId } from './global-id.js';
 import { resolveProject } from './project-lookup.js';
-import { intParam, stringParam, type QueryParams } from './query-params.js';
+import { cursorParam, intParam, stringParam, type QueryParams } from './query-params.js';
 
 export function projectJson(project: ProjectRow) {
   return {
@@ -19,13 +18,7 @@ export function projectJson(project: ProjectRow) {
 export function registerProjectRoutes(app: FastifyInstance, store: Store): void {
   app.get('/v1/projects', async (request) => {
     const query = request.query as QueryParams;
-    const cursorParam = stringParam(query, 'cursor');
-    let cursor: number | undefined;
-    if (cursorParam) {
-      const rowid = fromGlobalId('Project', cursorParam);
-      if (rowid === null) throw new ApiError(422, `Invalid cursor: ${cursorParam}`);
-      cursor = rowid;
-    }
+    const cursor = cursorParam(query, 'Project');
     const page = await store.listProjects({
       cursor,
       limit: intParam(query, 'limit', 100, 1, 1000),

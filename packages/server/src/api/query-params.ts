@@ -1,5 +1,6 @@
 /** Reading REST query parameters; bad values become 422 with a message naming the parameter. */
 import { ApiError } from './api-error.js';
+import { fromGlobalId, type GlobalIdType } from './global-id.js';
 import { unixNanoFromIso } from './timestamps.js';
 
 export type QueryParams = Record<string, string | string[] | undefined>;
@@ -57,4 +58,13 @@ export function enumListParam<T extends string>(
     }
     return value;
   });
+}
+
+/** A `cursor` parameter: the GlobalID of the first row of the page (Phoenix's convention). */
+export function cursorParam(query: QueryParams, type: GlobalIdType): number | undefined {
+  const raw = stringParam(query, 'cursor');
+  if (!raw) return undefined;
+  const rowid = fromGlobalId(type, raw);
+  if (rowid === null) throw new ApiError(422, `Invalid cursor: ${raw}`);
+  return rowid;
 }

@@ -2,10 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import { SPAN_KINDS } from '../spans/span-record.js';
 import type { Store } from '../store/store.js';
-import { ApiError } from './api-error.js';
-import { fromGlobalId, toGlobalId } from './global-id.js';
+import { toGlobalId } from './global-id.js';
 import { resolveProject } from './project-lookup.js';
 import {
+  cursorParam,
   enumListParam,
   intParam,
   listParam,
@@ -22,13 +22,7 @@ export function registerSpanRoutes(app: FastifyInstance, store: Store): void {
     const { project_identifier } = request.params as { project_identifier: string };
     const query = request.query as QueryParams;
     const project = await resolveProject(store, project_identifier);
-    const cursorParam = stringParam(query, 'cursor');
-    let cursor: number | undefined;
-    if (cursorParam) {
-      const rowid = fromGlobalId('Span', cursorParam);
-      if (rowid === null) throw new ApiError(422, `Invalid cursor: ${cursorParam}`);
-      cursor = rowid;
-    }
+    const cursor = cursorParam(query, 'Span');
     const parentIds = listParam(query, 'parent_id');
     const rootsOnly = parentIds.some((p) => p === 'null' || p === '');
     const page = await store.listSpans(project.rowid, {

@@ -4,10 +4,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Store, TraceRow } from '../store/store.js';
-import { ApiError } from './api-error.js';
-import { fromGlobalId, toGlobalId } from './global-id.js';
+import { toGlobalId } from './global-id.js';
 import { resolveProject } from './project-lookup.js';
-import { intParam, stringParam, timeParam, type QueryParams } from './query-params.js';
+import { cursorParam, intParam, timeParam, type QueryParams } from './query-params.js';
 import { isoFromUnixNano } from './timestamps.js';
 
 export function traceJson(trace: TraceRow) {
@@ -34,13 +33,7 @@ export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
     const { project_identifier } = request.params as { project_identifier: string };
     const query = request.query as QueryParams;
     const project = await resolveProject(store, project_identifier);
-    const cursorParam = stringParam(query, 'cursor');
-    let cursor: number | undefined;
-    if (cursorParam) {
-      const rowid = fromGlobalId('Trace', cursorParam);
-      if (rowid === null) throw new ApiError(422, `Invalid cursor: ${cursorParam}`);
-      cursor = rowid;
-    }
+    const cursor = cursorParam(query, 'Trace');
     const page = await store.listTraces(project.rowid, {
       cursor,
       limit: intParam(query, 'limit', 100, 1, 1000),

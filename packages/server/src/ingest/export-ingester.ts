@@ -34,7 +34,18 @@ export class ExportIngester {
   }
 }
 
-export function describeRejections(rejected: RejectedSpan[]): string {
+/** The OTLP partial_success of an export: null when every span was accepted. */
+export function partialSuccessOf(
+  outcome: ExportOutcome,
+): { rejectedSpans: number; errorMessage: string } | null {
+  if (outcome.rejected.length === 0) return null;
+  return {
+    rejectedSpans: outcome.rejected.length,
+    errorMessage: describeRejections(outcome.rejected),
+  };
+}
+
+function describeRejections(rejected: RejectedSpan[]): string {
   const shown = rejected
     .slice(0, MAX_REASONS_IN_MESSAGE)
     .map((r) => `span ${r.spanId || '(none)'} of trace ${r.traceId || '(none)'}: ${r.reason}`);

@@ -6,7 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { IngestLimits } from '../config.js';
-import { describeRejections, type ExportIngester } from '../ingest/export-ingester.js';
+import { partialSuccessOf, type ExportIngester } from '../ingest/export-ingester.js';
 import { QueueClosedError, QueueFullError } from '../ingest/ingest-queue.js';
 import { encodeExportResponse } from './export-response.js';
 import { PROJECT_NAME_HEADER } from './http-receiver.js';
@@ -82,13 +82,7 @@ async function exportCall(
     request,
     typeof headerProject === 'string' ? headerProject : undefined,
   );
-  const partial =
-    outcome.rejected.length > 0
-      ? {
-          rejectedSpans: outcome.rejected.length,
-          errorMessage: describeRejections(outcome.rejected),
-        }
-      : null;
+  const partial = partialSuccessOf(outcome);
   return encodeExportResponse('protobuf', partial) as Buffer;
 }
 

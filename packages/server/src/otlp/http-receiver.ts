@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IngestLimits } from '../config.js';
-import { describeRejections, type ExportIngester } from '../ingest/export-ingester.js';
+import { partialSuccessOf, type ExportIngester } from '../ingest/export-ingester.js';
 import { QueueClosedError, QueueFullError } from '../ingest/ingest-queue.js';
 import { decodeJsonExportRequest } from './json-decoder.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
@@ -72,13 +72,7 @@ export function registerOtlpHttpReceiver(
         exportRequest,
         typeof headerProject === 'string' ? headerProject : undefined,
       );
-      const partial =
-        outcome.rejected.length > 0
-          ? {
-              rejectedSpans: outcome.rejected.length,
-              errorMessage: describeRejections(outcome.rejected),
-            }
-          : null;
+      const partial = partialSuccessOf(outcome);
       return reply
         .code(200)
         .header('content-type', contentTypeOf(encoding))
