@@ -9,7 +9,6 @@ import {
   enumListParam,
   intParam,
   listParam,
-  stringParam,
   timeParam,
   type QueryParams,
 } from './query-params.js';
