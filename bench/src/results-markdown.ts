@@ -1,3 +1,4 @@
+import type { CpuDelivery } from './cpu-delivery.js';
 /**
  * The Markdown of bench/RESULTS.md: one `## <Suite>` section per suite, replaced in place so a
  * run of one suite keeps the figures of the others.
@@ -15,6 +16,8 @@ export interface MachineInfo {
   loadAverage: number;
   /** Fixed CPU workload (JSON round trips), to compare machines and runs. */
   calibration: string;
+  /** Measured before the runs (see cpu-delivery.ts). */
+  cpuDelivery?: CpuDelivery;
   dataFilesystem: string;
 }
 
@@ -108,6 +111,7 @@ export function renderIngestSection(input: {
     `- **Machine:** ${m.cpuModel}, ${m.cores} cores, ${mib(m.totalMemoryBytes)} RAM, Node ${m.node}, ${m.os}; ` +
       `1-min load average at start ${m.loadAverage.toFixed(2)} (the benchmark client shares the machine with the server); ` +
       `server data on ${m.dataFilesystem}. CPU calibration: ${m.calibration}.`,
+    ...(m.cpuDelivery ? [cpuDeliveryLine(m.cpuDelivery)] : []),
     `- **Server:** \`heron serve\` (fresh working directory per run), SQLite WAL, synchronous=${s.sqliteSynchronous}, ` +
       'acknowledged only after commit (group commit), default limits.',
     `- **Payload:** OTLP protobuf over HTTP/1.1, ${int(p.spansPerRequest)} spans per request ` +
@@ -213,4 +217,13 @@ export function renderIngestSection(input: {
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 200);
+}
+
+function cpuDeliveryLine(c: CpuDelivery): string {
+  return (
+    `- **CPU actually delivered:** ${c.threads} threads of pure computation each computed ` +
+    `**${(c.deliveredShare * 100).toFixed(0)} % of the wall clock** (the rest the vCPU was not run by the host; ` +
+    `${c.stallsPerSecond.toFixed(1)} stalls/s per core, worst ${c.worstStallMs.toFixed(0)} ms). ` +
+    'Every figure below is bounded by this share, which varies from run to run on such a host.'
+  );
 }

@@ -6,6 +6,7 @@
  *     [--spans-per-request 500] [--templates 4] [--warmup 3] [--half-rate-duration 15]
  *     [--decode-duration 5] [--profile] [--profile-duration 10] [--results PATH] [--no-write]
  */
+import { measureCpuDelivery } from './cpu-delivery.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, arch, type } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -135,6 +136,11 @@ function filesystemOf(path: string): string {
 
 async function main(): Promise<void> {
   const machine = machineInfo();
+  log('measuring how much CPU the machine delivers (4 s)');
+  machine.cpuDelivery = await measureCpuDelivery();
+  log(
+    `  each core computed ${(machine.cpuDelivery.deliveredShare * 100).toFixed(0)} % of the wall clock; worst stall ${machine.cpuDelivery.worstStallMs.toFixed(0)} ms`,
+  );
   log(
     `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage.toFixed(2)}`,
   );

@@ -108,6 +108,14 @@ export class SpanBatchWriter {
                FROM traces WHERE session_rowid = ?) AS agg
          WHERE sessions.id = ?`,
       ),
+      // A trace new to a session changes its rollup exactly by this much; no rescan needed.
+      addTraceToSession: db.prepare(
+        `UPDATE sessions SET
+           start_time = CASE WHEN trace_count = 0 OR @start < start_time THEN @start ELSE start_time END,
+           end_time = CASE WHEN trace_count = 0 OR @end > end_time THEN @end ELSE end_time END,
+           trace_count = trace_count + 1
+         WHERE id = @id`,
+      ),
       deleteEmptySession: db.prepare('DELETE FROM sessions WHERE id = ? AND trace_count = 0'),
     };
     this.writeBatch = db.transaction((rows: SpanRow[]) => this.write(rows));
@@ -146,11 +154,13 @@ export class SpanBatchWriter {
       s.upsertSpan.run(trace.id, trace.projectId, ...values);
     }
 
-    const sessions = new Set<number>();
+    // Sessions whose rollup must be recomputed from their traces (a trace left them or changed).
+    const sessionsToRecompute = new Set<number>();
     for (const [traceId, trace] of traces) {
       let sessionId: string | null;
+      let rollup: TraceRollup | null = null;
       if (trace.isNew) {
-        const rollup: TraceRollup = computeTraceRollup(trace.rows);
+        rollup = computeTraceRollup(trace.rows);
         s.setTraceRollup.run(
           rollup.startTime,
           rollup.endTime,
@@ -171,14 +181,18 @@ export class SpanBatchWriter {
       if (sessionId !== null) {
         s.insertSession.run(trace.projectId, sessionId);
         sessionRowid = s.selectSession.get(trace.projectId, sessionId) as number;
-        sessions.add(sessionRowid);
       }
       if (sessionRowid !== trace.sessionRowid) {
         s.setTraceSession.run(sessionRowid, trace.id);
-        if (trace.sessionRowid !== null) sessions.add(trace.sessionRowid);
+        if (trace.sessionRowid !== null) sessionsToRecompute.add(trace.sessionRowid);
+      }
+      if (sessionRowid !== null) {
+        if (rollup !== null) {
+          s.addTraceToSession.run({ start: rollup.startTime, end: rollup.endTime, id: sessionRowid });
+        } else sessionsToRecompute.add(sessionRowid);
       }
     }
-    for (const sessionRowid of sessions) {
+    for (const sessionRowid of sessionsToRecompute) {
       s.rollupSession.run(sessionRowid, sessionRowid);
       s.deleteEmptySession.run(sessionRowid);
     }
