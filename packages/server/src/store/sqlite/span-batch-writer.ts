@@ -188,7 +188,11 @@ export class SpanBatchWriter {
       }
       if (sessionRowid !== null) {
         if (rollup !== null) {
-          s.addTraceToSession.run({ start: rollup.startTime, end: rollup.endTime, id: sessionRowid });
+          s.addTraceToSession.run({
+            start: rollup.startTime,
+            end: rollup.endTime,
+            id: sessionRowid,
+          });
         } else sessionsToRecompute.add(sessionRowid);
       }
     }
