@@ -97,6 +97,19 @@ export class SqliteStore implements Store {
     return (await this.send({ op: 'insertSpans', rows })) as InsertSpansResult;
   }
 
+  /**
+   * Runs a named write operation (write-operations.ts) on the writer thread, in one
+   * transaction; resolves with its result after the commit.
+   */
+  write<T>(name: string, args: unknown): Promise<T> {
+    return this.send({ op: 'write', name, args }) as Promise<T>;
+  }
+
+  /** The query-only connection for reads on the calling thread (used by the read modules). */
+  get readConnection(): Database.Database {
+    return this.reader;
+  }
+
   async listProjects(query: ProjectListQuery): Promise<Page<ProjectRow>> {
     const where: string[] = [];
     const params: unknown[] = [];

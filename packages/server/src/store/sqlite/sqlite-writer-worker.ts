@@ -9,13 +9,17 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openSqlite } from './open-sqlite.js';
 import { SpanBatchWriter } from './span-batch-writer.js';
 import type { SpanRow } from './span-row.js';
+import { WRITE_OPERATIONS } from './write-operations.js';
 
 export interface WriterWorkerData {
   path: string;
   synchronous: 'FULL' | 'NORMAL';
 }
 
-export type WriterRequest = { id: number; op: 'insertSpans'; rows: SpanRow[] };
+export type WriterRequest =
+  | { id: number; op: 'insertSpans'; rows: SpanRow[] }
+  /** One of WRITE_OPERATIONS, in its own transaction. */
+  | { id: number; op: 'write'; name: string; args: unknown };
 
 export type WriterResponse =
   { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
@@ -28,6 +32,11 @@ function handle(request: WriterRequest): unknown {
   switch (request.op) {
     case 'insertSpans':
       return spanWriter.writeRows(request.rows);
+    case 'write': {
+      const operation = WRITE_OPERATIONS[request.name];
+      if (!operation) throw new Error(`unknown write operation ${request.name}`);
+      return db.transaction(() => operation(db, request.args as never)).immediate();
+    }
   }
 }
 
