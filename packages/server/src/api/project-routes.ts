@@ -1,9 +1,18 @@
-/** GET /v1/projects and GET /v1/projects/{project_identifier} (Phoenix shapes). */
+/**
+ * Projects (Phoenix shapes): list, get, create, update the description, delete. Plus Heron's
+ * project summary for dashboards: counts, latency percentiles and token totals in a window.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { ProjectRow, Store } from '../store/store.js';
+import { ApiError } from './api-error.js';
 import { toGlobalId } from './global-id.js';
 import { resolveProject } from './project-lookup.js';
-import { cursorParam, intParam, stringParam, type QueryParams } from './query-params.js';
+import { cursorParam, intParam, stringParam, timeParam, type QueryParams } from './query-params.js';
+import { bodyObject, optionalString, requiredString } from './request-body.js';
+
+/** The project every span without a project name goes to; it cannot be deleted. */
+export const DEFAULT_PROJECT_NAME = 'default';
+const MAX_PROJECT_NAME_LENGTH = 256;
 
 export function projectJson(project: ProjectRow) {
   return {
@@ -14,6 +23,8 @@ export function projectJson(project: ProjectRow) {
     updated_at: project.updatedAt,
   };
 }
+
+type ProjectParams = { project_identifier: string };
 
 export function registerProjectRoutes(app: FastifyInstance, store: Store): void {
   app.get('/v1/projects', async (request) => {
@@ -30,8 +41,74 @@ export function registerProjectRoutes(app: FastifyInstance, store: Store): void 
     };
   });
 
+  app.post('/v1/projects', async (request) => {
+    const body = bodyObject(request.body);
+    const name = requiredString(body, 'name').trim();
+    // Names appear in URL paths ({project_identifier}), so the characters that end a path
+    // segment are refused, as Phoenix does.
+    if (/[/?#]/.test(name) || name.length > MAX_PROJECT_NAME_LENGTH) {
+      throw new ApiError(
+        422,
+        `Invalid project name "${name}": it must not contain / ? or # and be at most ${MAX_PROJECT_NAME_LENGTH} characters`,
+      );
+    }
+    const created = await store.createProject(name, optionalString(body, 'description') ?? null);
+    if (!created) throw new ApiError(409, `A project named "${name}" already exists`);
+    return { data: projectJson(created) };
+  });
+
   app.get('/v1/projects/:project_identifier', async (request) => {
-    const { project_identifier } = request.params as { project_identifier: string };
+    const { project_identifier } = request.params as ProjectParams;
     return { data: projectJson(await resolveProject(store, project_identifier)) };
+  });
+
+  app.put('/v1/projects/:project_identifier', async (request) => {
+    const { project_identifier } = request.params as ProjectParams;
+    const project = await resolveProject(store, project_identifier);
+    const body = bodyObject(request.body);
+    if ('name' in body && body['name'] !== project.name) {
+      throw new ApiError(422, 'A project cannot be renamed; only its description can change');
+    }
+    const updated = await store.updateProject(
+      project.rowid,
+      optionalString(body, 'description') ?? null,
+    );
+    if (!updated) throw new ApiError(404, `Project not found: ${project_identifier}`);
+    return { data: projectJson(updated) };
+  });
+
+  app.delete('/v1/projects/:project_identifier', async (request, reply) => {
+    const { project_identifier } = request.params as ProjectParams;
+    const project = await resolveProject(store, project_identifier);
+    if (project.name === DEFAULT_PROJECT_NAME) {
+      throw new ApiError(403, 'The default project cannot be deleted');
+    }
+    await store.deleteProject(project.rowid);
+    return reply.code(204).send();
+  });
+
+  app.get('/v1/projects/:project_identifier/summary', async (request) => {
+    const { project_identifier } = request.params as ProjectParams;
+    const query = request.query as QueryParams;
+    const project = await resolveProject(store, project_identifier);
+    const summary = await store.projectSummary(
+      project.rowid,
+      timeParam(query, 'start_time'),
+      timeParam(query, 'end_time'),
+    );
+    return {
+      data: {
+        project_id: toGlobalId('Project', project.rowid),
+        trace_count: summary.traceCount,
+        span_count: summary.spanCount,
+        error_trace_count: summary.errorTraceCount,
+        latency_ms_p50: summary.latencyMsP50,
+        latency_ms_p99: summary.latencyMsP99,
+        token_count_prompt: summary.promptTokens,
+        token_count_completion: summary.completionTokens,
+        token_count_total: summary.totalTokens,
+        cost: summary.cost,
+      },
+    };
   });
 }

@@ -117,6 +117,12 @@ export class SpanBatchWriter {
          WHERE id = @id`,
       ),
       deleteEmptySession: db.prepare('DELETE FROM sessions WHERE id = ? AND trace_count = 0'),
+      selectTraceByRowid: db.prepare(
+        `SELECT trace_id AS traceId, project_id AS projectId, session_rowid AS sessionRowid
+         FROM traces WHERE id = ?`,
+      ),
+      countTraceSpans: db.prepare('SELECT COUNT(*) FROM spans WHERE trace_rowid = ?').pluck(),
+      deleteTrace: db.prepare('DELETE FROM traces WHERE id = ?'),
     };
     this.writeBatch = db.transaction((rows: SpanRow[]) => this.write(rows));
   }
@@ -135,6 +141,43 @@ export class SpanBatchWriter {
   /** Forget cached project ids (after a project is deleted or renamed). */
   forgetProjects(): void {
     this.projectIds.clear();
+  }
+
+  /**
+   * Brings a stored trace's rollup and session up to date after its spans were deleted or
+   * moved (runs inside the caller's transaction). A trace left without spans is deleted.
+   * Returns false when the trace was deleted (or did not exist).
+   */
+  recomputeStoredTrace(traceRowid: number): boolean {
+    const s = this.statements;
+    const trace = s.selectTraceByRowid.get(traceRowid) as
+      | { traceId: string; projectId: number; sessionRowid: number | null }
+      | undefined;
+    if (!trace) return false;
+    if ((s.countTraceSpans.get(traceRowid) as number) === 0) {
+      s.deleteTrace.run(traceRowid);
+      if (trace.sessionRowid !== null) this.recomputeSession(trace.sessionRowid);
+      return false;
+    }
+    s.recomputeTraceRollup.run(trace.traceId, traceRowid);
+    const sessionId = (s.selectTraceSession.get(trace.traceId) as string | undefined) ?? null;
+    let sessionRowid: number | null = null;
+    if (sessionId !== null) {
+      s.insertSession.run(trace.projectId, sessionId);
+      sessionRowid = s.selectSession.get(trace.projectId, sessionId) as number;
+    }
+    if (sessionRowid !== trace.sessionRowid) s.setTraceSession.run(sessionRowid, traceRowid);
+    if (trace.sessionRowid !== null && trace.sessionRowid !== sessionRowid) {
+      this.recomputeSession(trace.sessionRowid);
+    }
+    if (sessionRowid !== null) this.recomputeSession(sessionRowid);
+    return true;
+  }
+
+  /** Recomputes a session's rollup from its traces; deletes it when it has none left. */
+  recomputeSession(sessionRowid: number): void {
+    this.statements.rollupSession.run(sessionRowid, sessionRowid);
+    this.statements.deleteEmptySession.run(sessionRowid);
   }
 
   private write(rows: SpanRow[]): BatchWriteResult {
@@ -196,10 +239,7 @@ export class SpanBatchWriter {
         } else sessionsToRecompute.add(sessionRowid);
       }
     }
-    for (const sessionRowid of sessionsToRecompute) {
-      s.rollupSession.run(sessionRowid, sessionRowid);
-      s.deleteEmptySession.run(sessionRowid);
-    }
+    for (const sessionRowid of sessionsToRecompute) this.recomputeSession(sessionRowid);
     return { spanCount: rows.length, traceCount: traces.size };
   }
 
