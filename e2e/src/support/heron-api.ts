@@ -45,6 +45,7 @@ export interface TraceJson {
   error_count: number;
   root_span_id: string | null;
   session_id: string | null;
+  cost: number | null;
 }
 
 export interface ProjectJson {

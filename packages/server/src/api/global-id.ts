@@ -2,7 +2,16 @@
  * Phoenix-style GlobalIDs: base64 of "<Type>:<rowid>" (Relay convention), e.g.
  * "UHJvamVjdDox" = "Project:1". Every identifier parameter also accepts the natural id.
  */
-export type GlobalIdType = 'Project' | 'Trace' | 'Span' | 'ProjectSession';
+export type GlobalIdType =
+  | 'Project'
+  | 'Trace'
+  | 'Span'
+  | 'ProjectSession'
+  | 'SpanAnnotation'
+  | 'TraceAnnotation'
+  | 'SessionAnnotation'
+  | 'DocumentAnnotation'
+  | 'AnnotationConfig';
 
 export function toGlobalId(type: GlobalIdType, rowid: number): string {
   return Buffer.from(`${type}:${rowid}`).toString('base64');

@@ -15,7 +15,7 @@ import { andFilters, type CompiledFilter } from '../query/compiled-filter.js';
 import { normalizeExportRequest } from '../spans/span-normalizer.js';
 import type { SpanLimits } from '../spans/span-limits.js';
 import { SPAN_KINDS } from '../spans/span-record.js';
-import type { Page, ProjectRow, SpanListQuery, Store, StoredSpan } from '../store/store.js';
+import type { Page, SpanListQuery, Store, StoredSpan } from '../store/store.js';
 import { ApiError } from './api-error.js';
 import { filterParam, searchParam } from './filter-params.js';
 import { fromGlobalId, toGlobalId } from './global-id.js';
@@ -106,7 +106,7 @@ type SpanKey = { span_id: string; trace_id: string };
  */
 async function createSpans(
   deps: SpanRouteDependencies,
-  project: ProjectRow,
+  projectName: string,
   items: unknown[],
   reply: FastifyReply,
 ) {
@@ -119,10 +119,10 @@ async function createSpans(
   }
   const { spans, rejected } = normalizeExportRequest(
     { resourceSpans: [{ resourceAttributes: [], schemaUrl: '', scopeSpans: [{ scope: { name: '', version: '', attributes: [] }, spans: otlpSpans, schemaUrl: '' }] }] },
-    { headerProjectName: project.name, limits: deps.spanLimits },
+    { headerProjectName: projectName, limits: deps.spanLimits },
   );
   for (const r of rejected) invalid.push({ span_id: r.spanId, trace_id: r.traceId, error: r.reason });
-  for (const span of spans) span.projectName = project.name;
+  for (const span of spans) span.projectName = projectName;
 
   const seen = new Set<string>();
   const duplicates: SpanKey[] = [];
@@ -182,13 +182,17 @@ export function registerSpanRoutes(app: FastifyInstance, deps: SpanRouteDependen
 
   app.post('/v1/projects/:project_identifier/spans', async (request, reply) => {
     const { project_identifier } = request.params as ProjectParams;
-    const project = await resolveProject(store, project_identifier);
+    // Like OTLP ingestion, a project named here is created on first use; a GlobalID must exist.
+    const projectName =
+      fromGlobalId('Project', project_identifier) === null
+        ? project_identifier
+        : (await resolveProject(store, project_identifier)).name;
     const data = bodyObject(request.body)['data'];
     if (!Array.isArray(data)) throw new ApiError(422, 'Request body must be {"data": [spans]}');
     if (data.length > MAX_CREATE_SPANS) {
       throw new ApiError(413, `At most ${MAX_CREATE_SPANS} spans per request; got ${data.length}`);
     }
-    return createSpans(deps, project, data, reply);
+    return createSpans(deps, projectName, data, reply);
   });
 
   app.delete('/v1/spans/:span_identifier', async (request, reply) => {

@@ -153,10 +153,13 @@ describe('SqliteStore edits, lists and search', () => {
     // Wait for the background indexer, then check the index itself holds the spans.
     const db = new Database(path, { readonly: true });
     try {
-      for (let i = 0; i < 100; i++) {
+      // Generous: on a loaded CI machine the writer thread may get little CPU.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
         const state = db.prepare('SELECT indexed_through FROM search_index_state').pluck().get() as number;
         const max = db.prepare('SELECT MAX(id) FROM spans').pluck().get() as number;
         if (state >= max) break;
+        assert.ok(Date.now() < deadline, `index stuck at ${state} of ${max}`);
         await sleep(50);
       }
       const hits = db

@@ -2,6 +2,15 @@
 -- documents, as Phoenix keeps them: one table per target, upsert key (name, target, identifier).
 -- Notes are annotations named 'note' with the text in `explanation`.
 -- Times are INTEGER nanoseconds since the Unix epoch, like everywhere else.
+-- The UNIQUE constraints double as the (name, target) indexes; the target indexes serve the
+-- ON DELETE CASCADE from spans, traces and sessions and the list-by-target reads; the
+-- identifier indexes serve the list-by-identifier reads (e.g. one evaluation run).
+
+-- Annotations name their target by OTel span_id / trace_id or by the user's session.id, which
+-- the unique keys of spans (trace_id, span_id) and sessions (project_id, session_id) do not lead
+-- with.
+CREATE INDEX spans_span_id ON spans (span_id);
+CREATE INDEX sessions_session_id ON sessions (session_id);
 
 CREATE TABLE span_annotations (
   id INTEGER PRIMARY KEY,
@@ -20,7 +29,7 @@ CREATE TABLE span_annotations (
   UNIQUE (name, span_rowid, identifier)
 );
 CREATE INDEX span_annotations_span ON span_annotations (span_rowid);
-CREATE INDEX span_annotations_name ON span_annotations (name, span_rowid);
+CREATE INDEX span_annotations_identifier ON span_annotations (identifier);
 
 CREATE TABLE trace_annotations (
   id INTEGER PRIMARY KEY,
@@ -39,7 +48,7 @@ CREATE TABLE trace_annotations (
   UNIQUE (name, trace_rowid, identifier)
 );
 CREATE INDEX trace_annotations_trace ON trace_annotations (trace_rowid);
-CREATE INDEX trace_annotations_name ON trace_annotations (name, trace_rowid);
+CREATE INDEX trace_annotations_identifier ON trace_annotations (identifier);
 
 CREATE TABLE session_annotations (
   id INTEGER PRIMARY KEY,
@@ -58,7 +67,7 @@ CREATE TABLE session_annotations (
   UNIQUE (name, session_rowid, identifier)
 );
 CREATE INDEX session_annotations_session ON session_annotations (session_rowid);
-CREATE INDEX session_annotations_name ON session_annotations (name, session_rowid);
+CREATE INDEX session_annotations_identifier ON session_annotations (identifier);
 
 CREATE TABLE document_annotations (
   id INTEGER PRIMARY KEY,
@@ -86,8 +95,8 @@ CREATE TABLE annotation_configs (
   name TEXT NOT NULL UNIQUE,
   type TEXT NOT NULL CHECK (type IN ('CATEGORICAL', 'CONTINUOUS', 'FREEFORM')),
   description TEXT,
-  optimization_direction TEXT NOT NULL DEFAULT 'NONE'
-    CHECK (optimization_direction IN ('MINIMIZE', 'MAXIMIZE', 'NONE')),
+  -- NULL only for FREEFORM configs, where Phoenix makes the direction optional.
+  optimization_direction TEXT CHECK (optimization_direction IN ('MINIMIZE', 'MAXIMIZE', 'NONE')),
   config TEXT NOT NULL DEFAULT '{}'
 );
 
