@@ -483,7 +483,7 @@ function encodeTemplate(plan: SpanPlan): Template {
   };
 }
 
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -520,7 +520,8 @@ const QUESTION_STARTS = [
   'How long does it take to',
 ];
 
-class TextGenerator {
+/** Support-assistant English text from a fixed vocabulary (also used by query-store-generator.ts). */
+export class TextGenerator {
   constructor(private readonly random: () => number) {}
 
   private word(): string {

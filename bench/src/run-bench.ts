@@ -1,10 +1,17 @@
 /**
- * `npm run bench` / `npm run bench:ingest`: runs the benchmark suites and writes their figures
- * into bench/RESULTS.md, replacing only the sections of the suites that ran.
+ * `npm run bench` / `npm run bench:ingest` / `npm run bench:query`: runs the benchmark suites
+ * (ingest, query) and writes their figures into bench/RESULTS.md, replacing only the sections of
+ * the suites that ran.
  *
- *   node bench/dist/run-bench.js [--only ingest] [--duration 20] [--connections 8]
- *     [--spans-per-request 500] [--templates 4] [--warmup 3] [--half-rate-duration 15]
- *     [--decode-duration 5] [--profile] [--profile-duration 10] [--results PATH] [--no-write]
+ *   node bench/dist/run-bench.js [--only ingest,query] [--results PATH] [--no-write]
+ *     ingest: [--duration 20] [--connections 8] [--spans-per-request 500] [--templates 4]
+ *       [--warmup 3] [--half-rate-duration 15] [--decode-duration 5] [--profile]
+ *       [--profile-duration 10]
+ *     query: [--query-iterations 30] [--query-warmup 3] [--query-max-seconds 60]
+ *       [--query-traces 250000] [--query-store DIR (default bench/.data/query-1m)]
+ *
+ * The query suite generates its store (1,000,000 spans) on first use and caches it under
+ * bench/.data/; delete that directory (or change QUERY_STORE_VERSION) to regenerate.
  */
 import { measureCpuDelivery } from './cpu-delivery.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,10 +21,17 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runIngestBench, type IngestResults } from './ingest-bench.js';
 import { PayloadGenerator } from './payload-generator.js';
-import { renderIngestSection, replaceSection, type MachineInfo } from './results-markdown.js';
+import { runQueryBench } from './query-bench.js';
+import { defaultQueryStoreDir, ensureQueryStore } from './query-store-generator.js';
+import {
+  renderIngestSection,
+  renderQuerySection,
+  replaceSection,
+  type MachineInfo,
+} from './results-markdown.js';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SUITES = ['ingest'] as const;
+const SUITES = ['ingest', 'query'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +45,11 @@ const { values } = parseArgs({
     'decode-duration': { type: 'string', default: '5' },
     profile: { type: 'boolean', default: false },
     'profile-duration': { type: 'string', default: '10' },
+    'query-iterations': { type: 'string', default: '30' },
+    'query-warmup': { type: 'string', default: '3' },
+    'query-max-seconds': { type: 'string', default: '60' },
+    'query-traces': { type: 'string', default: '250000' },
+    'query-store': { type: 'string' },
     results: { type: 'string', default: join(benchDir, 'RESULTS.md') },
     'no-write': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -76,6 +95,14 @@ const settings = {
   spansPerRequest: number('spans-per-request', values['spans-per-request'], 4, 10_000),
   templates: number('templates', values.templates, 1, 64),
 };
+
+const querySettings = {
+  iterations: number('query-iterations', values['query-iterations'], 1, 10_000),
+  warmup: number('query-warmup', values['query-warmup'], 0, 1000),
+  maxSecondsPerQuery: number('query-max-seconds', values['query-max-seconds'], 1, 3600),
+  traces: number('query-traces', values['query-traces'], 100, 10_000_000),
+};
+const queryStoreDir = values['query-store'] ?? defaultQueryStoreDir(benchDir, querySettings.traces);
 
 function machineInfo(): MachineInfo {
   let cpuModel = cpus()[0]?.model ?? 'unknown';
@@ -182,6 +209,36 @@ async function main(): Promise<void> {
       results,
     });
     markdown = replaceSection(markdown, 'Ingest', section);
+    process.stdout.write(`\n${section}\n`);
+  }
+
+  if (runs('query')) {
+    // Generate (or reuse) the store first, so the CPU measurement describes the query window.
+    await ensureQueryStore({ dir: queryStoreDir, traces: querySettings.traces, log });
+    log('measuring how much CPU the machine delivers, for the query window (4 s)');
+    const queryMachine = { ...machine, loadAverage: loadavg()[0]! };
+    queryMachine.cpuDelivery = await measureCpuDelivery();
+    log(
+      `  each core computed ${(queryMachine.cpuDelivery.deliveredShare * 100).toFixed(0)} % of the wall clock; worst stall ${queryMachine.cpuDelivery.worstStallMs.toFixed(0)} ms`,
+    );
+    const results = await runQueryBench({
+      storeDir: queryStoreDir,
+      traces: querySettings.traces,
+      iterations: querySettings.iterations,
+      warmup: querySettings.warmup,
+      maxSecondsPerQuery: querySettings.maxSecondsPerQuery,
+      log,
+    });
+    const section = renderQuerySection({
+      date: new Date(),
+      machine: queryMachine,
+      settings: {
+        command: process.argv.slice(2).join(' '),
+        maxSecondsPerQuery: querySettings.maxSecondsPerQuery,
+      },
+      results,
+    });
+    markdown = replaceSection(markdown, 'Query', section);
     process.stdout.write(`\n${section}\n`);
   }
 

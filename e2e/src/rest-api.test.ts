@@ -218,7 +218,8 @@ describe('trace lists', () => {
     assert.equal(a.latency_ms, 500);
     assert.equal(a.session_id, 'sess-a');
 
-    const ids = async (query: Query) => byKey((await tracesPage(query)).body.data.map((t) => t.trace_id));
+    const ids = async (query: Query) =>
+      byKey((await tracesPage(query)).body.data.map((t) => t.trace_id));
     assert.deepEqual(await ids({}), ['e', 'd', 'c', 'b', 'a']); // start_time desc
     assert.deepEqual(await ids({ order: 'asc' }), ['a', 'b', 'c', 'd', 'e']);
     assert.deepEqual(await ids({ sort: 'latency_ms' }), ['c', 'e', 'a', 'd', 'b']);
@@ -240,9 +241,15 @@ describe('trace lists', () => {
   test('keyset pages cover every trace once, for every sort, and ignore rows inserted meanwhile', async () => {
     for (const sort of ['start_time', 'latency_ms', 'token_count_total']) {
       for (const order of ['asc', 'desc']) {
-        const whole = (await tracesPage({ sort, order, limit: 100 })).body.data.map((t) => t.trace_id);
+        const whole = (await tracesPage({ sort, order, limit: 100 })).body.data.map(
+          (t) => t.trace_id,
+        );
         for (const size of [1, 2, 3]) {
-          assert.deepEqual(await pagedTraceIds({ sort, order }, size), whole, `${sort} ${order} /${size}`);
+          assert.deepEqual(
+            await pagedTraceIds({ sort, order }, size),
+            whole,
+            `${sort} ${order} /${size}`,
+          );
         }
       }
     }
@@ -269,7 +276,11 @@ describe('trace lists', () => {
       window.body.data.map((t) => t.trace_id),
       [traces.b.traceId, traces.c.traceId],
     );
-    const withSpans = await getJson<Page<TraceJson & { spans: { span_id: string; parent_id: string | null; span_kind: string }[] }>>(
+    const withSpans = await getJson<
+      Page<
+        TraceJson & { spans: { span_id: string; parent_id: string | null; span_kind: string }[] }
+      >
+    >(
       `${heron.baseUrl}/v1/projects/${PROJECT}/traces${queryString({ include_spans: 'true', session_identifier: 'sess-a', order: 'asc' })}`,
     );
     assert.deepEqual(
@@ -288,7 +299,9 @@ describe('trace lists', () => {
 
   test('full-text search (q) finds traces by span text in any script, ignoring case and accents', async () => {
     const found = async (q: string) =>
-      (await tracesPage({ q })).body.data.map((t) => order.find((k) => traces[k].traceId === t.trace_id));
+      (await tracesPage({ q })).body.data.map((t) =>
+        order.find((k) => traces[k].traceId === t.trace_id),
+      );
     assert.deepEqual(await found('東京の'), ['a']);
     assert.deepEqual(await found('天気'), ['a']); // shorter than a trigram: scanned
     assert.deepEqual(await found('CAFE CREME'), ['b']);
@@ -345,11 +358,16 @@ describe('sessions', () => {
     const spec1 = makeTrace({ latencyMs: 5, tokens: 20, session: 'gone-1' });
     const spec2 = makeTrace({ latencyMs: 5, tokens: 20, session: 'gone-2' });
     const spec3 = makeTrace({ latencyMs: 5, tokens: 20, session: 'gone-3' });
-    await send([...traceSpans(spec1, nowNs()), ...traceSpans(spec2, nowNs()), ...traceSpans(spec3, nowNs())], 'sessions-del');
+    await send(
+      [...traceSpans(spec1, nowNs()), ...traceSpans(spec2, nowNs()), ...traceSpans(spec3, nowNs())],
+      'sessions-del',
+    );
     await deleteSession({ client, sessionId: 'gone-1' });
     assert.equal((await request('GET', '/v1/sessions/gone-1')).status, 404);
     assert.equal((await request('GET', `/v1/traces/${spec1.traceId}`)).status, 404);
-    const bulk = await request('POST', '/v1/sessions/delete', { session_identifiers: ['gone-2', 'gone-3', 'unknown'] });
+    const bulk = await request('POST', '/v1/sessions/delete', {
+      session_identifiers: ['gone-2', 'gone-3', 'unknown'],
+    });
     assert.equal(bulk.status, 204);
     assert.equal((await listTraces(heron.baseUrl, 'sessions-del')).length, 0);
   });
@@ -398,7 +416,10 @@ describe('deleting and moving', () => {
     assert.equal((await listSpans(heron.baseUrl, 'transfer-src')).length, 0);
     assert.equal((await listSpans(heron.baseUrl, 'transfer-dst')).length, 2);
     const sessions = await listSessions({ client, projectName: 'transfer-dst' });
-    assert.deepEqual(sessions.map((s) => s.sessionId), ['moving']);
+    assert.deepEqual(
+      sessions.map((s) => s.sessionId),
+      ['moving'],
+    );
     assert.equal((await listSessions({ client, projectName: 'transfer-src' })).length, 0);
 
     const mixed = await request('POST', '/v1/traces/transfer', {
@@ -433,7 +454,11 @@ describe('spans', () => {
       spans: [span(rootId, null), span(randomSpanId(), rootId)],
     });
     assert.equal(result.totalQueued, 2);
-    const stored = await getSpans({ client, project: { projectName: 'created' }, traceIds: [traceId] });
+    const stored = await getSpans({
+      client,
+      project: { projectName: 'created' },
+      traceIds: [traceId],
+    });
     assert.equal(stored.spans.length, 2);
     assert.equal(stored.spans[0]!.span_kind, 'LLM');
     assert.equal(stored.spans[0]!.attributes?.['llm.model_name'], 'claude-3');
@@ -450,7 +475,11 @@ describe('spans', () => {
       },
     );
     // Nothing of the refused batch was stored.
-    assert.equal((await getSpans({ client, project: { projectName: 'created' }, traceIds: [traceId] })).spans.length, 2);
+    assert.equal(
+      (await getSpans({ client, project: { projectName: 'created' }, traceIds: [traceId] })).spans
+        .length,
+      2,
+    );
 
     const invalid = await request('POST', '/v1/projects/created/spans', {
       data: [{ ...span(randomSpanId(), null), start_time: '2024-01-01T00:00:00' }],
@@ -468,17 +497,35 @@ describe('spans', () => {
       attributes: { 'user.id': 'user-1', 'llm.model_name': 'gpt-4o-mini' },
     });
     assert.equal(spans.length, 0); // AND: no span has both
-    const roots = await getSpans({ client, project: { projectName: PROJECT }, attributes: { 'user.id': 'user-1' } });
+    const roots = await getSpans({
+      client,
+      project: { projectName: PROJECT },
+      attributes: { 'user.id': 'user-1' },
+    });
     assert.ok(roots.spans.length >= 5);
     assert.ok(roots.spans.every((s) => s.attributes?.['user.id'] === 'user-1'));
-    const tokens = await listSpans(heron.baseUrl, PROJECT, { attribute: 'llm.token_count.total:300' });
-    assert.deepEqual(tokens.map((s) => s.context.span_id), [traces.a.llmId]);
-    assert.equal((await request('GET', `/v1/projects/${PROJECT}/spans?attribute=x:[1]`)).status, 422);
-    assert.equal((await request('GET', `/v1/projects/${PROJECT}/spans?attribute=novalue`)).status, 422);
+    const tokens = await listSpans(heron.baseUrl, PROJECT, {
+      attribute: 'llm.token_count.total:300',
+    });
+    assert.deepEqual(
+      tokens.map((s) => s.context.span_id),
+      [traces.a.llmId],
+    );
+    assert.equal(
+      (await request('GET', `/v1/projects/${PROJECT}/spans?attribute=x:[1]`)).status,
+      422,
+    );
+    assert.equal(
+      (await request('GET', `/v1/projects/${PROJECT}/spans?attribute=novalue`)).status,
+      422,
+    );
   });
 
   test('the OTLP-shaped list', async () => {
-    const page = await request('GET', `/v1/projects/${PROJECT}/spans/otlpv1?trace_id=${traces.c.traceId}`);
+    const page = await request(
+      'GET',
+      `/v1/projects/${PROJECT}/spans/otlpv1?trace_id=${traces.c.traceId}`,
+    );
     assert.equal(page.status, 200);
     const root = page.body.data.find((s: { span_id: string }) => s.span_id === traces.c.rootId);
     assert.equal(root.trace_id, traces.c.traceId);

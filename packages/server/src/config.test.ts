@@ -41,6 +41,7 @@ describe('loadConfig', () => {
         HERON_MAX_BATCH_SPANS: '10',
         HERON_MAX_ATTRIBUTES_PER_SPAN: '64',
         HERON_MAX_ATTRIBUTE_VALUE_LENGTH: '100',
+        HERON_MAX_ANNOTATIONS_PER_REQUEST: '500',
       },
     );
     assert.equal(config.limits.maxRequestBytes, 2048);
@@ -49,6 +50,7 @@ describe('loadConfig', () => {
     assert.equal(config.limits.maxBatchSpans, 10);
     assert.equal(config.spanLimits.maxAttributesPerSpan, 64);
     assert.equal(config.spanLimits.maxAttributeValueLength, 100);
+    assert.equal(config.limits.maxAnnotationsPerRequest, 500);
   });
 
   it('says which setting is wrong', () => {
@@ -59,5 +61,9 @@ describe('loadConfig', () => {
     );
     assert.throws(() => loadConfig({}, { HERON_MAX_BATCH_SPANS: '0' }), /HERON_MAX_BATCH_SPANS/);
     assert.throws(() => loadConfig({}, { HERON_SQLITE_SYNCHRONOUS: 'OFF' }), /FULL or NORMAL/);
+    assert.throws(
+      () => loadConfig({}, { HERON_MAX_ANNOTATIONS_PER_REQUEST: '0' }),
+      /HERON_MAX_ANNOTATIONS_PER_REQUEST/,
+    );
   });
 });

@@ -7,6 +7,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SPAN_LIMITS, type SpanLimits } from './spans/span-limits.js';
+import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from './spans/span-search-text.js';
+import { DEFAULT_FILTER_LIMITS, type FilterLimits } from './query/filter-limits.js';
 
 export interface HeronConfig {
   host: string;
@@ -20,6 +22,10 @@ export interface HeronConfig {
   sqliteSynchronous: 'FULL' | 'NORMAL';
   limits: IngestLimits;
   spanLimits: SpanLimits;
+  /** Characters of each span's input and output text kept for full-text search. */
+  searchTextMaxChars: number;
+  /** Bounds on filter-language expressions. */
+  filterLimits: FilterLimits;
   logLevel: string;
 }
 
@@ -34,6 +40,8 @@ export interface IngestLimits {
   maxBatchSpans: number;
   /** Seconds suggested to clients in Retry-After when the queue is full. */
   retryAfterSeconds: number;
+  /** Annotations in one POST /v1/*_annotations request; more get 413. */
+  maxAnnotationsPerRequest: number;
 }
 
 export const DEFAULT_INGEST_LIMITS: IngestLimits = {
@@ -42,6 +50,7 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   maxQueuedSpans: 20_000,
   maxBatchSpans: 5_000,
   retryAfterSeconds: 1,
+  maxAnnotationsPerRequest: 10_000,
 };
 
 /** Flags as parsed by the CLI; undefined means "not given". */
@@ -139,6 +148,13 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Her
       1,
       3600,
     ),
+    maxAnnotationsPerRequest: parseInteger(
+      fromEnv(env, 'MAX_ANNOTATIONS_PER_REQUEST'),
+      'HERON_MAX_ANNOTATIONS_PER_REQUEST',
+      d.maxAnnotationsPerRequest,
+      1,
+      1_000_000,
+    ),
   };
   const s = DEFAULT_SPAN_LIMITS;
   const spanLimits: SpanLimits = {
@@ -166,6 +182,23 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Her
     sqliteSynchronous: synchronous,
     limits,
     spanLimits,
+    searchTextMaxChars: parseInteger(
+      fromEnv(env, 'SEARCH_TEXT_MAX_CHARS'),
+      'HERON_SEARCH_TEXT_MAX_CHARS',
+      DEFAULT_SEARCH_TEXT_MAX_CHARS,
+      0,
+      2 ** 30,
+    ),
+    filterLimits: {
+      ...DEFAULT_FILTER_LIMITS,
+      maxLength: parseInteger(
+        fromEnv(env, 'MAX_FILTER_LENGTH'),
+        'HERON_MAX_FILTER_LENGTH',
+        DEFAULT_FILTER_LIMITS.maxLength,
+        1,
+        1_000_000,
+      ),
+    },
     logLevel: fromEnv(env, 'LOG_LEVEL') ?? 'info',
   };
 }

@@ -57,7 +57,9 @@ program.parseAsync().catch((error: Error) => {
     console.error(
       `heron: ${error.message}. Another process uses that port: stop it, or pick another with --port / --grpc-port.`,
     );
-  } else if (/^(SQLITE_|EACCES|EROFS|ENOSPC|EPERM)/.test((error as NodeJS.ErrnoException).code ?? '')) {
+  } else if (
+    /^(SQLITE_|EACCES|EROFS|ENOSPC|EPERM)/.test((error as NodeJS.ErrnoException).code ?? '')
+  ) {
     console.error(
       `heron: cannot open or write the database: ${error.message}. ` +
         'Check that HERON_WORKING_DIR (or --working-dir) is a writable directory with free space.',

@@ -5,10 +5,14 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { HeronConfig } from './config.js';
 import { ApiError } from './api/api-error.js';
+import { registerAnnotationRoutes } from './api/annotation-routes.js';
 import { registerHealthRoutes } from './api/health-routes.js';
+import { registerOpenApi } from './api/openapi/openapi.js';
 import { registerProjectRoutes } from './api/project-routes.js';
 import { PHOENIX_COMPATIBLE_VERSION, PHOENIX_VERSION_HEADER } from './api/server-version.js';
+import { registerSpanQueryRoutes } from './api/span-query-routes.js';
 import { registerSpanRoutes } from './api/span-routes.js';
+import { registerSessionRoutes } from './api/session-routes.js';
 import { registerTraceRoutes } from './api/trace-routes.js';
 import { ExportIngester } from './ingest/export-ingester.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
@@ -41,6 +45,7 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
   const store = await SqliteStore.open({
     path: config.sqlitePath,
     synchronous: config.sqliteSynchronous,
+    searchTextMaxChars: config.searchTextMaxChars,
     onMigration: (m) => app.log.info(`applying migration ${m.name}`),
   });
   const queue = new IngestQueue(store, config.limits);
@@ -67,11 +72,16 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
     });
   });
 
+  await registerOpenApi(app);
   registerOtlpHttpReceiver(app, ingester, config.limits);
   registerHealthRoutes(app, store);
   registerProjectRoutes(app, store);
-  registerSpanRoutes(app, store);
-  registerTraceRoutes(app, store);
+  const filters = { dialect: store.dialect, limits: config.filterLimits };
+  registerSpanRoutes(app, { store, queue, spanLimits: config.spanLimits, filters });
+  registerSpanQueryRoutes(app, store, filters);
+  registerTraceRoutes(app, store, filters);
+  registerSessionRoutes(app, store, filters);
+  registerAnnotationRoutes(app, store, config.limits);
 
   let grpc: GrpcReceiver;
   try {

@@ -27,6 +27,7 @@ import { ANNOTATION_ID_TYPES, annotationGlobalId, annotationJson } from './annot
 import { ApiError } from './api-error.js';
 import { resolveProject } from './project-lookup.js';
 import {
+  booleanParam,
   cursorParam,
   intParam,
   listParam,
@@ -50,15 +51,6 @@ const LIST_PARAMS: Record<ListableTargetKind, string> = {
 const MAX_LISTED_IDS = 1000;
 /** Ids named in one 404 message; the rest are counted. */
 const MAX_NAMED_IDS = 20;
-
-function booleanParam(query: QueryParams, name: string): boolean {
-  const raw = stringParam(query, name);
-  if (raw === undefined || raw === '') return false;
-  const value = raw.toLowerCase();
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  throw new ApiError(422, `${name} must be true or false, got "${raw}"`);
-}
 
 function nonEmptyParam(query: QueryParams, name: string): string | undefined {
   const value = stringParam(query, name);

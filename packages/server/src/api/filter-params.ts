@@ -4,6 +4,7 @@
  * message, which names the column and the nearest valid name.
  */
 import type { CompiledFilter, SqlDialectName } from '../query/compiled-filter.js';
+import type { FilterLimits } from '../query/filter-limits.js';
 import { FilterSyntaxError } from '../query/filter-syntax-error.js';
 import { compileSessionFilter } from '../query/session-filter-compiler.js';
 import { compileSpanFilter } from '../query/span-filter-compiler.js';
@@ -17,23 +18,29 @@ const COMPILERS = {
   session: compileSessionFilter,
 };
 
+/** What compiling a filter needs to know besides the expression. */
+export interface FilterContext {
+  dialect: SqlDialectName;
+  limits: FilterLimits;
+}
+
 export function filterParam(
   query: QueryParams,
   target: keyof typeof COMPILERS,
-  dialect: SqlDialectName,
+  context: FilterContext,
 ): CompiledFilter | undefined {
   const expression = stringParam(query, 'filter');
   if (expression === undefined || expression.trim() === '') return undefined;
-  return compileFilter(expression, target, dialect);
+  return compileFilter(expression, target, context);
 }
 
 export function compileFilter(
   expression: string,
   target: keyof typeof COMPILERS,
-  dialect: SqlDialectName,
+  context: FilterContext,
 ): CompiledFilter {
   try {
-    return COMPILERS[target](expression, dialect);
+    return COMPILERS[target](expression, context.dialect, { limits: context.limits });
   } catch (error) {
     if (error instanceof FilterSyntaxError) {
       throw new ApiError(422, `Invalid ${target} filter: ${error.message}`);

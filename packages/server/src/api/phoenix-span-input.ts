@@ -10,11 +10,13 @@ const STATUS_CODES: Record<string, number> = { UNSET: 0, OK: 1, ERROR: 2 };
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
 export type PhoenixSpanConversion =
-  | { ok: true; span: OtlpSpan }
-  | { ok: false; traceId: string; spanId: string; error: string };
+  { ok: true; span: OtlpSpan } | { ok: false; traceId: string; spanId: string; error: string };
 
 export function phoenixSpanToOtlp(input: unknown): PhoenixSpanConversion {
-  const span = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const span = (typeof input === 'object' && input !== null ? input : {}) as Record<
+    string,
+    unknown
+  >;
   const context = (
     typeof span['context'] === 'object' && span['context'] !== null ? span['context'] : {}
   ) as Record<string, unknown>;

@@ -68,3 +68,13 @@ export function cursorParam(query: QueryParams, type: GlobalIdType): number | un
   if (rowid === null) throw new ApiError(422, `Invalid cursor: ${raw}`);
   return rowid;
 }
+
+/** `true`/`false` (also `1`/`0`); absent or empty is false. */
+export function booleanParam(query: QueryParams, name: string): boolean {
+  const raw = stringParam(query, name);
+  if (raw === undefined || raw === '') return false;
+  const value = raw.toLowerCase();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ApiError(422, `${name} must be true or false, got "${raw}"`);
+}

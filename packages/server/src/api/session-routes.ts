@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SessionRow, Store, TraceRow } from '../store/store.js';
 import { ApiError } from './api-error.js';
-import { filterParam } from './filter-params.js';
+import { filterParam, type FilterContext } from './filter-params.js';
 import { fromGlobalId, toGlobalId } from './global-id.js';
 import { resolveProject } from './project-lookup.js';
 import { cursorParam, intParam, timeParam, type QueryParams } from './query-params.js';
@@ -35,7 +35,11 @@ function sessionJson(session: SessionRow, traces: TraceRow[]) {
   };
 }
 
-export function registerSessionRoutes(app: FastifyInstance, store: Store): void {
+export function registerSessionRoutes(
+  app: FastifyInstance,
+  store: Store,
+  filters: FilterContext,
+): void {
   app.get('/v1/projects/:project_identifier/sessions', async (request) => {
     const { project_identifier } = request.params as { project_identifier: string };
     const query = request.query as QueryParams;
@@ -46,7 +50,7 @@ export function registerSessionRoutes(app: FastifyInstance, store: Store): void 
       order: orderParam(query, 'asc'),
       startTime: timeParam(query, 'start_time'),
       endTime: timeParam(query, 'end_time'),
-      filter: filterParam(query, 'session', store.dialect),
+      filter: filterParam(query, 'session', filters),
     });
     const data = [];
     for (const session of page.items) {
@@ -54,8 +58,7 @@ export function registerSessionRoutes(app: FastifyInstance, store: Store): void 
     }
     return {
       data,
-      next_cursor:
-        page.nextCursor === null ? null : toGlobalId('ProjectSession', page.nextCursor),
+      next_cursor: page.nextCursor === null ? null : toGlobalId('ProjectSession', page.nextCursor),
     };
   });
 

@@ -17,7 +17,7 @@ import type { SpanLimits } from '../spans/span-limits.js';
 import { SPAN_KINDS } from '../spans/span-record.js';
 import type { Page, SpanListQuery, Store, StoredSpan } from '../store/store.js';
 import { ApiError } from './api-error.js';
-import { filterParam, searchParam } from './filter-params.js';
+import { filterParam, searchParam, type FilterContext } from './filter-params.js';
 import { fromGlobalId, toGlobalId } from './global-id.js';
 import { toOtlpSpanJson } from './otlp-span-json.js';
 import { phoenixSpanToOtlp } from './phoenix-span-input.js';
@@ -42,6 +42,7 @@ export interface SpanRouteDependencies {
   store: Store;
   queue: IngestQueue;
   spanLimits: SpanLimits;
+  filters: FilterContext;
 }
 
 function attributeFilters(query: QueryParams, dialect: Store['dialect']): CompiledFilter[] {
@@ -58,7 +59,7 @@ function attributeFilters(query: QueryParams, dialect: Store['dialect']): Compil
 
 /** The list query both span list routes share; `withKinds` is false for otlpv1 (as Phoenix). */
 async function listSpansFor(
-  store: Store,
+  { store, filters: filterContext }: SpanRouteDependencies,
   projectIdentifier: string,
   query: QueryParams,
   withKinds: boolean,
@@ -67,7 +68,7 @@ async function listSpansFor(
   const parentIds = listParam(query, 'parent_id');
   const rootsOnly = parentIds.some((p) => p === 'null' || p === '');
   const filters = attributeFilters(query, store.dialect);
-  const expression = filterParam(query, 'span', store.dialect);
+  const expression = filterParam(query, 'span', filterContext);
   if (expression) filters.push(expression);
   const spanQuery: SpanListQuery = {
     cursor: cursorParam(query, 'Span'),
@@ -115,13 +116,29 @@ async function createSpans(
   for (const item of items) {
     const converted = phoenixSpanToOtlp(item);
     if (converted.ok) otlpSpans.push(converted.span);
-    else invalid.push({ span_id: converted.spanId, trace_id: converted.traceId, error: converted.error });
+    else
+      invalid.push({
+        span_id: converted.spanId,
+        trace_id: converted.traceId,
+        error: converted.error,
+      });
   }
   const { spans, rejected } = normalizeExportRequest(
-    { resourceSpans: [{ resourceAttributes: [], schemaUrl: '', scopeSpans: [{ scope: { name: '', version: '', attributes: [] }, spans: otlpSpans, schemaUrl: '' }] }] },
+    {
+      resourceSpans: [
+        {
+          resourceAttributes: [],
+          schemaUrl: '',
+          scopeSpans: [
+            { scope: { name: '', version: '', attributes: [] }, spans: otlpSpans, schemaUrl: '' },
+          ],
+        },
+      ],
+    },
     { headerProjectName: projectName, limits: deps.spanLimits },
   );
-  for (const r of rejected) invalid.push({ span_id: r.spanId, trace_id: r.traceId, error: r.reason });
+  for (const r of rejected)
+    invalid.push({ span_id: r.spanId, trace_id: r.traceId, error: r.reason });
   for (const span of spans) span.projectName = projectName;
 
   const seen = new Set<string>();
@@ -143,7 +160,9 @@ async function createSpans(
     };
     const message = `${invalid.length} invalid and ${duplicates.length} duplicate span(s); none were stored`;
     // phoenix-client parses `detail` as a JSON string; `message` is Heron's usual error field.
-    return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message, detail: JSON.stringify(detail) });
+    return reply
+      .code(400)
+      .send({ statusCode: 400, error: 'Bad Request', message, detail: JSON.stringify(detail) });
   }
   try {
     await deps.queue.submit(spans);
@@ -164,7 +183,7 @@ export function registerSpanRoutes(app: FastifyInstance, deps: SpanRouteDependen
 
   app.get('/v1/projects/:project_identifier/spans', async (request) => {
     const { project_identifier } = request.params as ProjectParams;
-    const page = await listSpansFor(store, project_identifier, request.query as QueryParams, true);
+    const page = await listSpansFor(deps, project_identifier, request.query as QueryParams, true);
     return {
       data: page.items.map(toSpanJson),
       next_cursor: page.nextCursor === null ? null : toGlobalId('Span', page.nextCursor),
@@ -173,7 +192,7 @@ export function registerSpanRoutes(app: FastifyInstance, deps: SpanRouteDependen
 
   app.get('/v1/projects/:project_identifier/spans/otlpv1', async (request) => {
     const { project_identifier } = request.params as ProjectParams;
-    const page = await listSpansFor(store, project_identifier, request.query as QueryParams, false);
+    const page = await listSpansFor(deps, project_identifier, request.query as QueryParams, false);
     return {
       data: page.items.map(toOtlpSpanJson),
       next_cursor: page.nextCursor === null ? null : toGlobalId('Span', page.nextCursor),

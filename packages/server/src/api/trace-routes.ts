@@ -13,10 +13,11 @@ import {
   type TraceSort,
 } from '../store/store.js';
 import { ApiError } from './api-error.js';
-import { filterParam, searchParam } from './filter-params.js';
+import { filterParam, searchParam, type FilterContext } from './filter-params.js';
 import { fromGlobalId, toGlobalId } from './global-id.js';
 import { resolveProject } from './project-lookup.js';
 import {
+  booleanParam,
   intParam,
   listParam,
   stringParam,
@@ -88,17 +89,13 @@ export function orderParam(query: QueryParams, fallback: 'asc' | 'desc'): 'asc' 
   return raw;
 }
 
-
-function booleanParam(query: QueryParams, name: string): boolean {
-  const raw = stringParam(query, name);
-  if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
-  throw new ApiError(422, `${name} must be true or false, got "${raw}"`);
-}
-
 type TraceParams = { trace_identifier: string };
 
-export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
+export function registerTraceRoutes(
+  app: FastifyInstance,
+  store: Store,
+  filters: FilterContext,
+): void {
   app.get('/v1/projects/:project_identifier/traces', async (request) => {
     const { project_identifier } = request.params as { project_identifier: string };
     const query = request.query as QueryParams;
@@ -124,7 +121,7 @@ export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
       sort,
       order: orderParam(query, 'desc'),
       sessionRowids,
-      filter: filterParam(query, 'trace', store.dialect),
+      filter: filterParam(query, 'trace', filters),
       search: searchParam(query),
     });
     let spansByTrace: Map<number, SpanOutline[]> | undefined;
@@ -139,9 +136,7 @@ export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
         ...(spansByTrace ? { spans: spansByTrace.get(trace.rowid)!.map(spanOutlineJson) } : {}),
       })),
       next_cursor:
-        page.nextCursor === null
-          ? null
-          : encodeKeysetCursor('Trace', page.nextCursor, sort),
+        page.nextCursor === null ? null : encodeKeysetCursor('Trace', page.nextCursor, sort),
     };
   });
 

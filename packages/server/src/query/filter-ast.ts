@@ -1,55 +1,25 @@
 /**
- * The parsed form of a span filter expression. It stays close to the syntax (the compiler, not
- * the parser, decides what a name means in SQL) but already separates the things Phoenix treats
- * specially: built-in names, attribute paths, annotation references and the three casts.
- * Every node carries the 1-based column where it starts, for error messages.
+ * The parsed form of a filter expression (span, trace or session filters share one grammar).
+ *
+ * The tree stays syntactic: it records names, subscripts and calls as written and leaves their
+ * meaning to the compiler of each filter language, because the same name means different things
+ * in a span filter (`latency_ms` of the span) and a trace filter (`latency_ms` of the trace), and
+ * because only the language knows its vocabulary well enough to suggest a spelling.
+ * Every node carries the 1-based column (UTF-16 units) where it starts, for error messages.
  */
 
 export type ComparisonOperator =
-  | '=='
-  | '!='
-  | '<'
-  | '<='
-  | '>'
-  | '>='
-  | 'in'
-  | 'not in'
-  | 'is'
-  | 'is not';
+  '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in' | 'is' | 'is not';
 
 export type ArithmeticOperator = '+' | '-' | '*' | '/' | '%';
-
-/** Undotted names with a fixed meaning; anything else is an attribute path. */
-export const BUILTIN_NAMES = [
-  'span_id',
-  'trace_id',
-  'parent_id',
-  'name',
-  'span_kind',
-  'status_code',
-  'status_message',
-  'latency_ms',
-  'cumulative_llm_token_count_prompt',
-  'cumulative_llm_token_count_completion',
-  'cumulative_llm_token_count_total',
-  'start_time',
-  'end_time',
-  'events',
-  'parent_span',
-] as const;
-
-export type BuiltinName = (typeof BUILTIN_NAMES)[number];
-
-export type AnnotationField = 'label' | 'score' | 'explanation';
-
-export type CastFunction = 'str' | 'float' | 'int';
 
 export type FilterNode =
   | { type: 'or'; operands: FilterNode[]; column: number }
   | { type: 'and'; operands: FilterNode[]; column: number }
   | { type: 'not'; operand: FilterNode; column: number }
-  /** `a < b <= c` is one node with two links, as in Python (`a < b and b <= c`). */
+  /** `a < b <= c` is one node with two links, as in Python (`a < b and b <= c`, b once). */
   | { type: 'compare'; left: FilterNode; links: ComparisonLink[]; column: number }
+  /** `column` is the operator's, where type errors point. */
   | {
       type: 'arithmetic';
       operator: ArithmeticOperator;
@@ -63,34 +33,42 @@ export type FilterNode =
   | { type: 'number'; value: number; text: string; integer: boolean; column: number }
   | { type: 'boolean'; value: boolean; column: number }
   | { type: 'none'; column: number }
-  | { type: 'builtin'; name: BuiltinName; column: number }
+  /** A name or dotted path as written: `latency_ms`, `llm.model_name`, `span.name`. */
+  | { type: 'name'; segments: string[]; column: number }
   /**
-   * A path into the span's (nested) attributes. `source` says how it was written: a dotted name
-   * (`llm.model_name`, which the compiler may map to a column), `attributes[...]` (always the
-   * raw attribute) or `metadata[...]` (the path starts with `metadata`). Number segments are
-   * array indices.
+   * `base[k1][k2]…` where base is a name (`attributes`, `metadata`, `annotations`, …) and each
+   * key a string or integer literal.
    */
+  | { type: 'subscript'; base: NameNode; keys: SubscriptKey[]; column: number }
+  /** `annotations['x'].label`: a field of a subscript. */
+  | { type: 'member'; object: SubscriptNode; member: string; memberColumn: number; column: number }
+  /** `str(x)`, `any(spans, cond)`, `any(cond for span in spans)`: the compiler checks names. */
+  | { type: 'call'; func: string; args: FilterNode[]; column: number }
+  /** `<element> for <variable> in <collection>`, only as the sole argument of a call. */
   | {
-      type: 'attribute';
-      path: (string | number)[];
-      source: 'name' | 'attributes' | 'metadata';
+      type: 'comprehension';
+      element: FilterNode;
+      variable: string;
+      collection: NameNode;
       column: number;
     }
-  /** `annotations['name']` (field null: "has such an annotation") or `….label|score|explanation`. */
-  | {
-      type: 'annotation';
-      source: 'annotations' | 'evals';
-      name: string;
-      field: AnnotationField | null;
-      column: number;
-    }
-  | { type: 'call'; func: CastFunction; argument: FilterNode; column: number }
-  /** Only valid on the right of `in` / `not in`; elements are literals. */
+  /** `[…]` or `(…, …)`; the compiler only accepts it on the right of `in` / `not in`. */
   | { type: 'list'; elements: FilterNode[]; column: number };
+
+export type NameNode = Extract<FilterNode, { type: 'name' }>;
+export type SubscriptNode = Extract<FilterNode, { type: 'subscript' }>;
+
+/** A quoted key, or an array index (`[0]`) as canonical decimal digits, exact at any size. */
+export interface SubscriptKey {
+  value: string;
+  isIndex: boolean;
+  column: number;
+}
 
 export interface ComparisonLink {
   operator: ComparisonOperator;
   right: FilterNode;
+  /** The operator's column. */
   column: number;
 }
 

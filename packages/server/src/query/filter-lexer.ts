@@ -1,7 +1,7 @@
 /**
- * Tokens of the span filter language, Python's expression syntax cut down to what Phoenix
- * accepts. The lexer is hand-written so every error can point at the exact column, and so that
- * nothing a user types is ever handed to an evaluator.
+ * Tokens of the filter languages (span, trace and session filters): Python's expression syntax
+ * cut down to what Phoenix accepts. The lexer is hand-written so every error can point at the
+ * exact column, and so that nothing a user types is ever handed to an evaluator.
  *
  * Two departures from Python, both for attribute paths: a dotted name is one token
  * (`llm.model_name`), and its segments may be all digits (`llm.input_messages.0.message.role`),
@@ -11,16 +11,7 @@
 import { FilterSyntaxError } from './filter-syntax-error.js';
 
 export type Keyword =
-  | 'and'
-  | 'or'
-  | 'not'
-  | 'in'
-  | 'is'
-  | 'None'
-  | 'True'
-  | 'False'
-  | 'not in'
-  | 'is not';
+  'and' | 'or' | 'not' | 'in' | 'is' | 'None' | 'True' | 'False' | 'not in' | 'is not';
 
 export type OperatorSymbol = '==' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%';
 
@@ -56,9 +47,11 @@ const FOREIGN_OPERATORS: ReadonlyArray<readonly [string, string, string | undefi
   ['||', "'||' is not an operator", 'or'],
   ['**', "the power operator '**' is not supported", undefined],
   ['//', "floor division '//' is not supported", '/'],
-  ['<<', "bit shifts are not supported", undefined],
-  ['>>', "bit shifts are not supported", undefined],
+  ['<<', 'bit shifts are not supported', undefined],
+  ['>>', 'bit shifts are not supported', undefined],
   ['<>', "'<>' is not an operator", '!='],
+  ['=>', "'=>' is not an operator", '>='],
+  ['=<', "'=<' is not an operator", '<='],
 ];
 
 const TWO_CHAR_OPERATORS: ReadonlySet<string> = new Set(['==', '!=', '<=', '>=']);

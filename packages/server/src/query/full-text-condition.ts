@@ -38,12 +38,13 @@ export function fullTextCondition(
     throw new Error(`full-text search is not implemented for ${dialect} yet`);
   }
   const fields: Exclude<SearchField, 'any'>[] = field === 'any' ? ['input', 'output'] : [field];
-  const scan = fields.map(
-    (f) => `${SPAN_TEXT_CONTAINS_FUNCTION}(${alias}.attributes, '${f}', ?)`,
-  );
+  const scan = fields.map((f) => `${SPAN_TEXT_CONTAINS_FUNCTION}(${alias}.attributes, '${f}', ?)`);
   const scanSql = scan.length === 1 ? scan[0]! : `(${scan.join(' OR ')})`;
   const scanParams = fields.map(() => needle);
-  if ([...needle].length < MIN_INDEXED_NEEDLE) return { sql: scanSql, params: scanParams };
+  // FTS5 strings cannot hold NUL; such needles (and short ones) are answered by the scan.
+  if ([...needle].length < MIN_INDEXED_NEEDLE || needle.includes('\0')) {
+    return { sql: scanSql, params: scanParams };
+  }
   const column = field === 'any' ? '{input output}' : field;
   return {
     sql:

@@ -21,11 +21,7 @@ export function encodeKeysetCursor(type: string, cursor: KeysetCursor, sort?: st
  * Reads a cursor of `type`; null when it is not one. A key is returned only when the cursor was
  * made for the same sort.
  */
-export function decodeKeysetCursor(
-  type: string,
-  text: string,
-  sort?: string,
-): KeysetCursor | null {
+export function decodeKeysetCursor(type: string, text: string, sort?: string): KeysetCursor | null {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return null;
   const parts = Buffer.from(text, 'base64').toString('utf8').split(':');
   if (parts[0] !== type || (parts.length !== 2 && parts.length !== 4)) return null;

@@ -49,3 +49,21 @@ export function suggestName(word: string, candidates: readonly string[]): string
   }
   return best;
 }
+
+const LITERAL_SPELLINGS: ReadonlyMap<string, string> = new Map([
+  ['none', 'None'],
+  ['null', 'None'],
+  ['nil', 'None'],
+  ['nul', 'None'],
+  ['undefined', 'None'],
+  ['true', 'True'],
+  ['false', 'False'],
+]);
+
+/**
+ * `None`, `True` or `False` when `word` looks like one written another way (`null`, `true`,
+ * `Nnoe`), for the one place a bare word could be either a name or a misspelt literal.
+ */
+export function suggestLiteral(word: string): string | undefined {
+  return LITERAL_SPELLINGS.get(word.toLowerCase()) ?? suggestName(word, ['None', 'True', 'False']);
+}

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../config.js';
-import { DEFAULT_SEARCH_TEXT_MAX_CHARS, foldForSearch, spanSearchText } from './span-search-text.js';
+import {
+  DEFAULT_SEARCH_TEXT_MAX_CHARS,
+  foldForSearch,
+  spanSearchText,
+} from './span-search-text.js';
 
 describe('span search text', () => {
   it('joins input/output values with the LLM message contents of each side', () => {
@@ -30,7 +34,10 @@ describe('span search text', () => {
     assert.equal(spanSearchText({ input: { value: long } }, 10).input, 'x'.repeat(10));
     assert.equal(loadConfig({}, {}).searchTextMaxChars, DEFAULT_SEARCH_TEXT_MAX_CHARS);
     assert.equal(loadConfig({}, { HERON_SEARCH_TEXT_MAX_CHARS: '10' }).searchTextMaxChars, 10);
-    assert.throws(() => loadConfig({}, { HERON_SEARCH_TEXT_MAX_CHARS: 'lots' }), /SEARCH_TEXT_MAX_CHARS/);
+    assert.throws(
+      () => loadConfig({}, { HERON_SEARCH_TEXT_MAX_CHARS: 'lots' }),
+      /SEARCH_TEXT_MAX_CHARS/,
+    );
   });
 
   it('folds case and accents the way the index does', () => {

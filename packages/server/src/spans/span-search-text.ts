@@ -21,7 +21,11 @@ export function spanSearchText(
 ): SpanSearchText {
   const llm = attributes['llm'];
   return {
-    input: sideText(attributes['input'], isAttributeObject(llm) ? llm['input_messages'] : undefined, maxChars),
+    input: sideText(
+      attributes['input'],
+      isAttributeObject(llm) ? llm['input_messages'] : undefined,
+      maxChars,
+    ),
     output: sideText(
       attributes['output'],
       isAttributeObject(llm) ? llm['output_messages'] : undefined,

@@ -13,6 +13,8 @@
  * - Ids returned as `rowid` are positive integers, stable for the life of the row; list
  *   cursors are rowids.
  */
+import type { CompiledFilter } from '../query/compiled-filter.js';
+import type { AnnotationStore } from './annotation-store.js';
 import type { SpanRecord, SpanKind, StatusCode } from '../spans/span-record.js';
 
 export interface InsertSpansResult {
@@ -45,6 +47,8 @@ export interface TraceRow {
   totalTokens: number;
   /** span_id of the root span (parent_id null, else the earliest orphan); null if none stored. */
   rootSpanId: string | null;
+  /** Sum of the LLM spans' costs in USD; null while no span of the trace has a price. */
+  cost: number | null;
 }
 
 export interface SessionRow {
@@ -54,6 +58,10 @@ export interface SessionRow {
   startTimeUnixNano: bigint;
   endTimeUnixNano: bigint;
   traceCount: number;
+  /** Sums over the session's traces. */
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
 }
 
 export type StoredSpan = Omit<SpanRecord, 'projectName'> & {
@@ -65,6 +73,21 @@ export interface Page<T> {
   items: T[];
   /** rowid of the first item of the next page, or null on the last page. */
   nextCursor: number | null;
+}
+
+/**
+ * A keyset position: the first row of a page. For lists sorted by something other than the
+ * row id, `value` is that row's sort key (as a decimal string, exact for ns times).
+ */
+export interface KeysetCursor {
+  rowid: number;
+  value?: string;
+}
+
+/** A page of a list sorted by a key: `nextCursor` carries the next page's first key. */
+export interface KeysetPage<T> {
+  items: T[];
+  nextCursor: KeysetCursor | null;
 }
 
 export interface ProjectListQuery {
@@ -88,26 +111,114 @@ export interface SpanListQuery {
   names?: string[];
   spanKinds?: SpanKind[];
   statusCodes?: StatusCode[];
+  /** A compiled span filter expression (query/span-filter-compiler.ts) over table `spans`. */
+  filter?: CompiledFilter;
+  /** Full-text search in the span's input or output text. */
+  search?: string;
 }
 
+export const TRACE_SORTS = ['start_time', 'latency_ms', 'token_count_total', 'cost'] as const;
+export type TraceSort = (typeof TRACE_SORTS)[number];
+
 export interface TraceListQuery {
-  cursor?: number;
+  cursor?: KeysetCursor;
   limit: number;
+  /** [start, end) on the trace start time, in ns. */
   startTime?: bigint;
   endTime?: bigint;
+  sort: TraceSort;
+  order: 'asc' | 'desc';
+  /** Only traces in these sessions (session rowids). */
+  sessionRowids?: number[];
+  /** A compiled trace filter expression over table `traces`. */
+  filter?: CompiledFilter;
+  /** Traces with a span whose input or output text contains this. */
+  search?: string;
+}
+
+export interface SessionListQuery {
+  cursor?: number;
+  limit: number;
+  /** By row id, as Phoenix orders sessions. */
+  order: 'asc' | 'desc';
+  startTime?: bigint;
+  endTime?: bigint;
+  /** A compiled session filter expression over table `sessions`. */
+  filter?: CompiledFilter;
+}
+
+/** A span in the outline of a trace (trace lists with include_spans, the trace tree). */
+export interface SpanOutline {
+  rowid: number;
+  traceRowid: number;
+  spanId: string;
+  parentId: string | null;
+  name: string;
+  spanKind: SpanKind;
+  statusCode: StatusCode;
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+}
+
+export interface ProjectSummary {
+  traceCount: number;
+  spanCount: number;
+  errorTraceCount: number;
+  latencyMsP50: number | null;
+  latencyMsP99: number | null;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  cost: number | null;
+}
+
+export interface DeleteSpanResult {
+  /** The span's trace was left empty and deleted too. */
+  traceDeleted: boolean;
 }
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
+  readonly annotations: AnnotationStore;
   /** Writes spans and their rollups in one transaction; see the rules above. */
   insertSpans(spans: SpanRecord[]): Promise<InsertSpansResult>;
   listProjects(query: ProjectListQuery): Promise<Page<ProjectRow>>;
   getProjectById(rowid: number): Promise<ProjectRow | null>;
   getProjectByName(name: string): Promise<ProjectRow | null>;
   listSpans(projectId: number, query: SpanListQuery): Promise<Page<StoredSpan>>;
-  listTraces(projectId: number, query: TraceListQuery): Promise<Page<TraceRow>>;
+  /** Creates a project; null when the name is taken. */
+  createProject(name: string, description: string | null): Promise<ProjectRow | null>;
+  updateProject(rowid: number, description: string | null): Promise<ProjectRow | null>;
+  /** Deletes the project and everything in it; false when it did not exist. */
+  deleteProject(rowid: number): Promise<boolean>;
+  getSpanByRowid(rowid: number): Promise<StoredSpan | null>;
+  /** Spans with this OTel span id (normally one; ids are only unique within a trace). */
+  findSpansBySpanId(spanId: string): Promise<StoredSpan[]>;
+  /** Which of these (trace_id, span_id) pairs are stored. */
+  existingSpanKeys(keys: { traceId: string; spanId: string }[]): Promise<Set<string>>;
+  /** Deletes one span (its children stay, orphaned) and corrects the rollups. */
+  deleteSpan(rowid: number): Promise<DeleteSpanResult | null>;
+  listTraces(projectId: number, query: TraceListQuery): Promise<KeysetPage<TraceRow>>;
   getTrace(traceId: string): Promise<TraceRow | null>;
+  getTraceByRowid(rowid: number): Promise<TraceRow | null>;
+  /** Outlines of all spans of these traces, by start time. */
+  listTraceSpanOutlines(traceRowids: number[]): Promise<SpanOutline[]>;
+  /** Full spans of one trace, by start time (bounded by `limit`). */
+  listTraceSpans(traceRowid: number, limit: number): Promise<StoredSpan[]>;
+  deleteTrace(rowid: number): Promise<boolean>;
+  /** Moves traces (with their spans and sessions' membership) to another project. */
+  transferTraces(traceRowids: number[], destinationProjectId: number): Promise<number>;
   getSession(projectId: number, sessionId: string): Promise<SessionRow | null>;
+  getSessionByRowid(rowid: number): Promise<SessionRow | null>;
+  /** Sessions with this user-given session id, most recently active first. */
+  findSessionsBySessionId(sessionId: string): Promise<SessionRow[]>;
+  listSessions(projectId: number, query: SessionListQuery): Promise<Page<SessionRow>>;
+  /** Traces of a session, by start time. */
+  listSessionTraces(sessionRowid: number): Promise<TraceRow[]>;
+  /** Deletes sessions with their traces and spans; returns how many existed. */
+  deleteSessions(rowids: number[]): Promise<number>;
+  /** Counts, latency percentiles and token totals of the traces started in [start, end). */
+  projectSummary(projectId: number, startTime?: bigint, endTime?: bigint): Promise<ProjectSummary>;
   /** Resolves when the database answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

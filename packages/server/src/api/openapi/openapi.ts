@@ -12,12 +12,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { PHOENIX_COMPATIBLE_VERSION } from '../server-version.js';
 import { ANNOTATION_ROUTE_DOCS } from './annotation-route-docs.js';
+import { SPAN_QUERY_ROUTE_DOCS } from './span-query-route-docs.js';
 import { TRACING_ROUTE_DOCS, type RouteDoc } from './tracing-route-docs.js';
 
 /** Documentation of every route, by "METHOD /path". Route groups add their maps here. */
 export const ROUTE_DOCS: Record<string, RouteDoc> = {
   ...TRACING_ROUTE_DOCS,
   ...ANNOTATION_ROUTE_DOCS,
+  ...SPAN_QUERY_ROUTE_DOCS,
 };
 
 /** Routes that are not part of the API (the docs page itself). */

@@ -11,7 +11,10 @@ export const list = (items: JsonSchema, description?: string): JsonSchema => ({
   items,
   description,
 });
-export const obj = (properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema => ({
+export const obj = (
+  properties: Record<string, JsonSchema>,
+  required: string[] = [],
+): JsonSchema => ({
   type: 'object',
   properties,
   ...(required.length ? { required } : {}),
@@ -24,10 +27,10 @@ export const anyObject = (description?: string): JsonSchema => ({
 
 export const dataOf = (schema: JsonSchema): JsonSchema => obj({ data: schema }, ['data']);
 export const pageOf = (item: JsonSchema): JsonSchema =>
-  obj({ data: list(item), next_cursor: nullable(str('Cursor of the next page; null on the last')) }, [
-    'data',
-    'next_cursor',
-  ]);
+  obj(
+    { data: list(item), next_cursor: nullable(str('Cursor of the next page; null on the last')) },
+    ['data', 'next_cursor'],
+  );
 
 export const errorBody = obj({
   statusCode: int(),
@@ -38,7 +41,10 @@ export const errorBody = obj({
 export const noContent = { description: 'Done (no body)', type: 'null' };
 
 export const params = (...names: [string, string][]): JsonSchema =>
-  obj(Object.fromEntries(names.map(([name, description]) => [name, str(description)])), names.map(([n]) => n));
+  obj(
+    Object.fromEntries(names.map(([name, description]) => [name, str(description)])),
+    names.map(([n]) => n),
+  );
 
 export const projectParam: [string, string] = ['project_identifier', 'Project GlobalID or name'];
 

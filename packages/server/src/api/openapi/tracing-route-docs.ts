@@ -216,10 +216,10 @@ export const TRACING_ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /v1/traces/transfer': {
     summary: 'Move traces (from one project) to another project',
     tags: ['traces'],
-    body: obj(
-      { trace_identifiers: list(str()), destination_project_identifier: str() },
-      ['trace_identifiers', 'destination_project_identifier'],
-    ),
+    body: obj({ trace_identifiers: list(str()), destination_project_identifier: str() }, [
+      'trace_identifiers',
+      'destination_project_identifier',
+    ]),
     response: {
       200: dataOf(obj({ transferred_trace_count: int(), destination_project_id: str() })),
       ...errors,

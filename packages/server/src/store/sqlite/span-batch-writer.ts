@@ -151,8 +151,7 @@ export class SpanBatchWriter {
   recomputeStoredTrace(traceRowid: number): boolean {
     const s = this.statements;
     const trace = s.selectTraceByRowid.get(traceRowid) as
-      | { traceId: string; projectId: number; sessionRowid: number | null }
-      | undefined;
+      { traceId: string; projectId: number; sessionRowid: number | null } | undefined;
     if (!trace) return false;
     if ((s.countTraceSpans.get(traceRowid) as number) === 0) {
       s.deleteTrace.run(traceRowid);

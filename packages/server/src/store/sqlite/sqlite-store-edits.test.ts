@@ -33,7 +33,11 @@ describe('SqliteStore edits, lists and search', () => {
   });
 
   /** Root + LLM child (tokens) in a session; input text given. */
-  function trace(no: number, project: string, options: { session?: string; input?: string; latencyMs?: number } = {}): SpanRecord[] {
+  function trace(
+    no: number,
+    project: string,
+    options: { session?: string; input?: string; latencyMs?: number } = {},
+  ): SpanRecord[] {
     const start = BASE_TIME + BigInt(no) * 1000n * MS;
     return [
       spanRecord({
@@ -67,7 +71,10 @@ describe('SqliteStore edits, lists and search', () => {
   }
 
   it('deleting a span recomputes its trace and session; the last span takes both away', async () => {
-    await store.insertSpans([...trace(1, 'edits', { session: 's1' }), ...trace(2, 'edits', { session: 's1' })]);
+    await store.insertSpans([
+      ...trace(1, 'edits', { session: 's1' }),
+      ...trace(2, 'edits', { session: 's1' }),
+    ]);
     const llm = (await store.findSpansBySpanId(spanIdOf(12)))[0]!;
     assert.deepEqual(await store.deleteSpan(llm.rowid), { traceDeleted: false });
     const t1 = (await store.getTrace(traceIdOf(1)))!;
@@ -83,7 +90,10 @@ describe('SqliteStore edits, lists and search', () => {
   });
 
   it('deleting a session takes its traces and spans; an emptied session disappears', async () => {
-    await store.insertSpans([...trace(3, 'sessions', { session: 'gone' }), ...trace(4, 'sessions', { session: 'kept' })]);
+    await store.insertSpans([
+      ...trace(3, 'sessions', { session: 'gone' }),
+      ...trace(4, 'sessions', { session: 'kept' }),
+    ]);
     const gone = (await store.getSession(await project('sessions'), 'gone'))!;
     assert.equal(await store.deleteSessions([gone.rowid, 999_999]), 1);
     assert.equal(await store.getTrace(traceIdOf(3)), null);
@@ -94,7 +104,10 @@ describe('SqliteStore edits, lists and search', () => {
   });
 
   it('transferring a trace moves its spans and its session membership', async () => {
-    await store.insertSpans([...trace(5, 'from', { session: 'move' }), ...trace(6, 'from', { session: 'move' })]);
+    await store.insertSpans([
+      ...trace(5, 'from', { session: 'move' }),
+      ...trace(6, 'from', { session: 'move' }),
+    ]);
     const destination = (await store.createProject('to', 'destination'))!;
     assert.equal(await store.createProject('to', null), null);
     const t5 = (await store.getTrace(traceIdOf(5)))!;
@@ -105,7 +118,14 @@ describe('SqliteStore edits, lists and search', () => {
     assert.equal((await store.getSession(destination.rowid, 'move'))!.traceCount, 1);
     assert.equal((await store.getSession(await project('from'), 'move'))!.traceCount, 1);
     // Spans arriving later for the moved trace join it in its new project.
-    await store.insertSpans([spanRecord({ projectName: 'from', traceId: traceIdOf(5), spanId: spanIdOf(53), parentId: spanIdOf(51) })]);
+    await store.insertSpans([
+      spanRecord({
+        projectName: 'from',
+        traceId: traceIdOf(5),
+        spanId: spanIdOf(53),
+        parentId: spanIdOf(51),
+      }),
+    ]);
     assert.equal((await store.listSpans(destination.rowid, { limit: 10 })).items.length, 3);
   });
 
@@ -115,23 +135,46 @@ describe('SqliteStore edits, lists and search', () => {
     await store.insertSpans(specs);
     const projectId = await project('pages');
     for (const order of ['asc', 'desc'] as const) {
-      const all = (await store.listTraces(projectId, { limit: 100, sort: 'latency_ms', order })).items;
+      const all = (await store.listTraces(projectId, { limit: 100, sort: 'latency_ms', order }))
+        .items;
       const latencies = all.map((t) => t.latencyMs);
       const sorted = [...latencies].sort((a, b) => (order === 'asc' ? a - b : b - a));
       assert.deepEqual(latencies, sorted);
       const paged: TraceRow[] = [];
       let cursor;
       do {
-        const page = await store.listTraces(projectId, { limit: 3, sort: 'latency_ms', order, cursor });
+        const page = await store.listTraces(projectId, {
+          limit: 3,
+          sort: 'latency_ms',
+          order,
+          cursor,
+        });
         paged.push(...page.items);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
-      assert.deepEqual(paged.map((t) => t.rowid), all.map((t) => t.rowid));
+      assert.deepEqual(
+        paged.map((t) => t.rowid),
+        all.map((t) => t.rowid),
+      );
       // A bare row id as cursor starts at that row.
-      const fromRow = await store.listTraces(projectId, { limit: 100, sort: 'latency_ms', order, cursor: { rowid: all[4]!.rowid } });
-      assert.deepEqual(fromRow.items.map((t) => t.rowid), all.slice(4).map((t) => t.rowid));
+      const fromRow = await store.listTraces(projectId, {
+        limit: 100,
+        sort: 'latency_ms',
+        order,
+        cursor: { rowid: all[4]!.rowid },
+      });
+      assert.deepEqual(
+        fromRow.items.map((t) => t.rowid),
+        all.slice(4).map((t) => t.rowid),
+      );
     }
-    const empty = await store.listTraces(projectId, { limit: 5, sort: 'start_time', order: 'desc', startTime: 0n, endTime: 1n });
+    const empty = await store.listTraces(projectId, {
+      limit: 5,
+      sort: 'start_time',
+      order: 'desc',
+      startTime: 0n,
+      endTime: 1n,
+    });
     assert.deepEqual(empty, { items: [], nextCursor: null });
   });
 
@@ -156,7 +199,10 @@ describe('SqliteStore edits, lists and search', () => {
       // Generous: on a loaded CI machine the writer thread may get little CPU.
       const deadline = Date.now() + 60_000;
       for (;;) {
-        const state = db.prepare('SELECT indexed_through FROM search_index_state').pluck().get() as number;
+        const state = db
+          .prepare('SELECT indexed_through FROM search_index_state')
+          .pluck()
+          .get() as number;
         const max = db.prepare('SELECT MAX(id) FROM spans').pluck().get() as number;
         if (state >= max) break;
         assert.ok(Date.now() < deadline, `index stuck at ${state} of ${max}`);
@@ -174,14 +220,17 @@ describe('SqliteStore edits, lists and search', () => {
     assert.deepEqual(await find('brulee'), [traceIdOf(32)]);
 
     // A re-sent span with new text is re-indexed: the old text no longer matches.
-    await store.insertSpans([spanRecord({ ...trace(32, 'search')[0]!, attributes: { input: { value: 'Tarte tatin' } } })]);
+    await store.insertSpans([
+      spanRecord({ ...trace(32, 'search')[0]!, attributes: { input: { value: 'Tarte tatin' } } }),
+    ]);
     assert.deepEqual(await find('brulee'), []);
     assert.deepEqual(await find('tatin'), [traceIdOf(32)]);
   });
 
   it('project summary: counts, percentiles and token totals in a window', async () => {
     const specs: SpanRecord[] = [];
-    for (let no = 40; no < 50; no++) specs.push(...trace(no, 'summary', { latencyMs: (no - 39) * 10 }));
+    for (let no = 40; no < 50; no++)
+      specs.push(...trace(no, 'summary', { latencyMs: (no - 39) * 10 }));
     await store.insertSpans(specs);
     const summary = await store.projectSummary(await project('summary'));
     assert.equal(summary.traceCount, 10);

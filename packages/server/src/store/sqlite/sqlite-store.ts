@@ -10,19 +10,39 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SpanRecord } from '../../spans/span-record.js';
+import { fullTextCondition } from '../../query/full-text-condition.js';
 import type {
+  DeleteSpanResult,
   InsertSpansResult,
+  KeysetPage,
   Page,
   ProjectListQuery,
   ProjectRow,
+  ProjectSummary,
+  SessionListQuery,
   SessionRow,
   SpanListQuery,
+  SpanOutline,
   Store,
   StoredSpan,
   TraceListQuery,
   TraceRow,
 } from '../store.js';
+import {
+  getSessionsBy,
+  getTraceBy,
+  listSessions,
+  listSessionTraces,
+  listTraces,
+  listTraceSpanOutlines,
+  projectSummary,
+  traceSortValue,
+} from './sqlite-trace-reads.js';
+import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from '../../spans/span-search-text.js';
+import { registerSqliteFilterFunctions } from '../../query/sqlite-dialect.js';
+import { registerSearchFunctions } from './search-functions.js';
 import { migrateSqlite, type Migration } from './sqlite-migrations.js';
+import { SqliteAnnotationStore } from './sqlite-annotation-store.js';
 import { openSqlite } from './open-sqlite.js';
 import { fromSpanDbRow, toSpanRow, type SpanDbRow } from './span-row.js';
 import type { WriterRequest, WriterResponse, WriterWorkerData } from './sqlite-writer-worker.js';
@@ -30,6 +50,8 @@ import type { WriterRequest, WriterResponse, WriterWorkerData } from './sqlite-w
 export interface SqliteStoreOptions {
   path: string;
   synchronous: 'FULL' | 'NORMAL';
+  /** Characters of a span's input/output text kept for full-text search. */
+  searchTextMaxChars?: number;
   onMigration?: (migration: Migration) => void;
 }
 
@@ -38,6 +60,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
+  readonly annotations = new SqliteAnnotationStore(this);
   private readonly reader: Database.Database;
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
@@ -61,7 +84,14 @@ export class SqliteStore implements Store {
   private constructor(options: SqliteStoreOptions) {
     this.reader = openSqlite(options.path, options.synchronous);
     this.reader.pragma('query_only = ON');
-    const workerData: WriterWorkerData = { path: options.path, synchronous: options.synchronous };
+    const searchTextMaxChars = options.searchTextMaxChars ?? DEFAULT_SEARCH_TEXT_MAX_CHARS;
+    registerSearchFunctions(this.reader, searchTextMaxChars);
+    registerSqliteFilterFunctions(this.reader);
+    const workerData: WriterWorkerData = {
+      path: options.path,
+      synchronous: options.synchronous,
+      searchTextMaxChars,
+    };
     this.worker = new Worker(new URL('./sqlite-writer-worker.js', import.meta.url), { workerData });
     this.worker.on('message', (response: WriterResponse) => {
       const pending = this.pending.get(response.id);
@@ -137,6 +167,53 @@ export class SqliteStore implements Store {
     return row ? fromProjectDbRow(row as ProjectDbRow) : null;
   }
 
+  async createProject(name: string, description: string | null): Promise<ProjectRow | null> {
+    const rowid = await this.write<number | null>('createProject', { name, description });
+    return rowid === null ? null : this.getProjectById(rowid);
+  }
+
+  async updateProject(rowid: number, description: string | null): Promise<ProjectRow | null> {
+    const updated = await this.write<boolean>('updateProject', { rowid, description });
+    return updated ? this.getProjectById(rowid) : null;
+  }
+
+  async deleteProject(rowid: number): Promise<boolean> {
+    return this.write<boolean>('deleteProject', { rowid });
+  }
+
+  async getSpanByRowid(rowid: number): Promise<StoredSpan | null> {
+    const row = this.reader
+      .prepare('SELECT * FROM spans WHERE id = ?')
+      .safeIntegers(true)
+      .get(rowid);
+    return row ? fromSpanDbRow(row as SpanDbRow) : null;
+  }
+
+  async findSpansBySpanId(spanId: string): Promise<StoredSpan[]> {
+    const rows = this.reader
+      .prepare('SELECT * FROM spans WHERE span_id = ? ORDER BY id DESC')
+      .safeIntegers(true)
+      .all(spanId) as SpanDbRow[];
+    return rows.map(fromSpanDbRow);
+  }
+
+  async existingSpanKeys(keys: { traceId: string; spanId: string }[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const statement = this.reader
+      .prepare('SELECT 1 FROM spans WHERE trace_id = ? AND span_id = ?')
+      .pluck();
+    for (const key of keys) {
+      if (statement.get(key.traceId, key.spanId) !== undefined) {
+        found.add(`${key.traceId}:${key.spanId}`);
+      }
+    }
+    return found;
+  }
+
+  async deleteSpan(rowid: number): Promise<DeleteSpanResult | null> {
+    return this.write<DeleteSpanResult | null>('deleteSpan', { rowid });
+  }
+
   async listSpans(projectId: number, query: SpanListQuery): Promise<Page<StoredSpan>> {
     const where = ['project_id = ?'];
     const params: unknown[] = [projectId];
@@ -166,6 +243,15 @@ export class SqliteStore implements Store {
         params.push(...values);
       }
     }
+    if (query.filter) {
+      where.push(`(${query.filter.sql})`);
+      params.push(...query.filter.params);
+    }
+    if (query.search !== undefined) {
+      const text = fullTextCondition('sqlite', 'spans', 'any', query.search);
+      where.push(text.sql);
+      params.push(...text.params);
+    }
     const sql = `SELECT * FROM spans WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`;
     const rows = this.reader
       .prepare(sql)
@@ -174,51 +260,80 @@ export class SqliteStore implements Store {
     return toPage(rows.map(fromSpanDbRow), query.limit);
   }
 
-  async listTraces(projectId: number, query: TraceListQuery): Promise<Page<TraceRow>> {
-    const where = ['t.project_id = ?'];
-    const params: unknown[] = [projectId];
-    if (query.cursor !== undefined) {
-      where.push('t.id <= ?');
-      params.push(query.cursor);
+  async listTraces(projectId: number, query: TraceListQuery): Promise<KeysetPage<TraceRow>> {
+    let cursor = query.cursor;
+    if (cursor && cursor.value === undefined) {
+      // A plain Trace GlobalID (Phoenix's cursor): start at that row's sort key.
+      const value = traceSortValue(this.reader, cursor.rowid, query.sort);
+      if (value === null) return { items: [], nextCursor: null };
+      cursor = { rowid: cursor.rowid, value };
     }
-    if (query.startTime !== undefined) {
-      where.push('t.start_time >= ?');
-      params.push(query.startTime);
-    }
-    if (query.endTime !== undefined) {
-      where.push('t.start_time < ?');
-      params.push(query.endTime);
-    }
-    const sql = `${TRACE_SELECT} WHERE ${where.join(' AND ')} ORDER BY t.id DESC LIMIT ?`;
-    const rows = this.reader
-      .prepare(sql)
-      .safeIntegers(true)
-      .all(...params, query.limit + 1) as TraceDbRow[];
-    return toPage(rows.map(fromTraceDbRow), query.limit);
+    return listTraces(this.reader, projectId, { ...query, cursor });
   }
 
   async getTrace(traceId: string): Promise<TraceRow | null> {
-    const row = this.reader
-      .prepare(`${TRACE_SELECT} WHERE t.trace_id = ?`)
+    return getTraceBy(this.reader, 'trace_id', traceId);
+  }
+
+  async getTraceByRowid(rowid: number): Promise<TraceRow | null> {
+    return getTraceBy(this.reader, 'id', rowid);
+  }
+
+  async listTraceSpanOutlines(traceRowids: number[]): Promise<SpanOutline[]> {
+    return listTraceSpanOutlines(this.reader, traceRowids);
+  }
+
+  async listTraceSpans(traceRowid: number, limit: number): Promise<StoredSpan[]> {
+    const rows = this.reader
+      .prepare('SELECT * FROM spans WHERE trace_rowid = ? ORDER BY start_time, id LIMIT ?')
       .safeIntegers(true)
-      .get(traceId);
-    return row ? fromTraceDbRow(row as TraceDbRow) : null;
+      .all(traceRowid, limit) as SpanDbRow[];
+    return rows.map(fromSpanDbRow);
+  }
+
+  async deleteTrace(rowid: number): Promise<boolean> {
+    return this.write<boolean>('deleteTrace', { rowid });
+  }
+
+  async transferTraces(traceRowids: number[], destinationProjectId: number): Promise<number> {
+    return this.write<number>('transferTraces', { traceRowids, destinationProjectId });
   }
 
   async getSession(projectId: number, sessionId: string): Promise<SessionRow | null> {
-    const row = this.reader
-      .prepare('SELECT * FROM sessions WHERE project_id = ? AND session_id = ?')
-      .safeIntegers(true)
-      .get(projectId, sessionId) as SessionDbRow | undefined;
-    if (!row) return null;
-    return {
-      rowid: Number(row.id),
-      sessionId: row.session_id,
-      projectId: Number(row.project_id),
-      startTimeUnixNano: row.start_time,
-      endTimeUnixNano: row.end_time,
-      traceCount: Number(row.trace_count),
-    };
+    return (
+      getSessionsBy(this.reader, 'sessions.project_id = ? AND sessions.session_id = ?', [
+        projectId,
+        sessionId,
+      ])[0] ?? null
+    );
+  }
+
+  async getSessionByRowid(rowid: number): Promise<SessionRow | null> {
+    return getSessionsBy(this.reader, 'sessions.id = ?', [rowid])[0] ?? null;
+  }
+
+  async findSessionsBySessionId(sessionId: string): Promise<SessionRow[]> {
+    return getSessionsBy(this.reader, 'sessions.session_id = ?', [sessionId]);
+  }
+
+  async listSessions(projectId: number, query: SessionListQuery): Promise<Page<SessionRow>> {
+    return listSessions(this.reader, projectId, query);
+  }
+
+  async listSessionTraces(sessionRowid: number): Promise<TraceRow[]> {
+    return listSessionTraces(this.reader, sessionRowid);
+  }
+
+  async deleteSessions(rowids: number[]): Promise<number> {
+    return this.write<number>('deleteSessions', { rowids });
+  }
+
+  async projectSummary(
+    projectId: number,
+    startTime?: bigint,
+    endTime?: bigint,
+  ): Promise<ProjectSummary> {
+    return projectSummary(this.reader, projectId, startTime, endTime);
   }
 
   async ping(): Promise<void> {
@@ -252,51 +367,6 @@ function fromProjectDbRow(row: ProjectDbRow): ProjectRow {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
-}
-
-const TRACE_SELECT = `SELECT t.*, s.session_id AS session_id FROM traces t
-  LEFT JOIN sessions s ON s.id = t.session_rowid`;
-
-interface TraceDbRow {
-  id: bigint;
-  trace_id: string;
-  project_id: bigint;
-  session_id: string | null;
-  start_time: bigint;
-  end_time: bigint;
-  span_count: bigint;
-  error_count: bigint;
-  prompt_tokens: bigint;
-  completion_tokens: bigint;
-  total_tokens: bigint;
-  root_span_id: string | null;
-}
-
-function fromTraceDbRow(row: TraceDbRow): TraceRow {
-  return {
-    rowid: Number(row.id),
-    traceId: row.trace_id,
-    projectId: Number(row.project_id),
-    sessionId: row.session_id,
-    startTimeUnixNano: row.start_time,
-    endTimeUnixNano: row.end_time,
-    latencyMs: Number(row.end_time - row.start_time) / 1e6,
-    spanCount: Number(row.span_count),
-    errorCount: Number(row.error_count),
-    promptTokens: Number(row.prompt_tokens),
-    completionTokens: Number(row.completion_tokens),
-    totalTokens: Number(row.total_tokens),
-    rootSpanId: row.root_span_id,
-  };
-}
-
-interface SessionDbRow {
-  id: bigint;
-  session_id: string;
-  project_id: bigint;
-  start_time: bigint;
-  end_time: bigint;
-  trace_count: bigint;
 }
 
 /** Lists fetch limit+1 rows; the extra row, if any, is where the next page starts. */

@@ -59,7 +59,9 @@ function handle(request: WriterRequest): unknown {
     case 'write': {
       const operation = WRITE_OPERATIONS[request.name];
       if (!operation) throw new Error(`unknown write operation ${request.name}`);
-      const result = db.transaction(() => operation(db, request.args as never, { spanWriter })).immediate();
+      const result = db
+        .transaction(() => operation(db, request.args as never, { spanWriter }))
+        .immediate();
       // Operations may delete or rename projects; the span writer re-reads project ids.
       spanWriter.forgetProjects();
       return result;

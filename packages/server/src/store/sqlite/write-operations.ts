@@ -7,7 +7,18 @@
  * and list them here. The parent calls them with `SqliteStore.write(name, args)`.
  */
 import type Database from 'better-sqlite3';
+import type { SpanBatchWriter } from './span-batch-writer.js';
+import { TRACE_WRITE_OPERATIONS } from './sqlite-trace-writes.js';
+import { ANNOTATION_WRITE_OPERATIONS } from './sqlite-annotation-writes.js';
 
-export type WriteOperation = (db: Database.Database, args: never) => unknown;
+/** What an operation may use besides the connection: the span writer's rollup logic. */
+export interface WriteContext {
+  spanWriter: SpanBatchWriter;
+}
 
-export const WRITE_OPERATIONS: Record<string, WriteOperation> = {};
+export type WriteOperation = (db: Database.Database, args: never, context: WriteContext) => unknown;
+
+export const WRITE_OPERATIONS: Record<string, WriteOperation> = {
+  ...TRACE_WRITE_OPERATIONS,
+  ...ANNOTATION_WRITE_OPERATIONS,
+};
