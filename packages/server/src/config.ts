@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DEFAULT_SPAN_LIMITS, type SpanLimits } from './spans/span-limits.js';
 import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from './spans/span-search-text.js';
 import { DEFAULT_FILTER_LIMITS, type FilterLimits } from './query/filter-limits.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, DEFAULT_READER_THREADS } from './store/sqlite/sqlite-store.js';
 
 export interface HeronConfig {
   host: string;
@@ -26,6 +27,10 @@ export interface HeronConfig {
   searchTextMaxChars: number;
   /** Bounds on filter-language expressions. */
   filterLimits: FilterLimits;
+  /** Threads that run long reads (lists, searches, filters, summaries). */
+  readerThreads: number;
+  /** A read running longer than this (ms) is stopped and answered 503. */
+  queryTimeoutMs: number;
   logLevel: string;
 }
 
@@ -199,6 +204,21 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Her
         1_000_000,
       ),
     },
+    readerThreads: parseInteger(
+      fromEnv(env, 'READER_THREADS'),
+      'HERON_READER_THREADS',
+      DEFAULT_READER_THREADS,
+      1,
+      64,
+    ),
+    queryTimeoutMs:
+      parseInteger(
+        fromEnv(env, 'QUERY_TIMEOUT_SECONDS'),
+        'HERON_QUERY_TIMEOUT_SECONDS',
+        DEFAULT_QUERY_TIMEOUT_MS / 1000,
+        1,
+        86_400,
+      ) * 1000,
     logLevel: fromEnv(env, 'LOG_LEVEL') ?? 'info',
   };
 }

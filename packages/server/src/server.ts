@@ -18,6 +18,7 @@ import { ExportIngester } from './ingest/export-ingester.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-receiver.js';
 import { registerOtlpHttpReceiver } from './otlp/http-receiver.js';
+import { QueryTimeoutError } from './store/sqlite/read-pool.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -46,6 +47,8 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
     path: config.sqlitePath,
     synchronous: config.sqliteSynchronous,
     searchTextMaxChars: config.searchTextMaxChars,
+    readerThreads: config.readerThreads,
+    queryTimeoutMs: config.queryTimeoutMs,
     onMigration: (m) => app.log.info(`applying migration ${m.name}`),
   });
   const queue = new IngestQueue(store, config.limits);
@@ -56,12 +59,20 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
     if (shuttingDown) void reply.header('connection', 'close');
   });
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    const status = error instanceof ApiError ? error.statusCode : (error.statusCode ?? 500);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const status =
+      error instanceof ApiError
+        ? error.statusCode
+        : error instanceof QueryTimeoutError
+          ? 503
+          : (error.statusCode ?? 500);
+    if (status >= 500 && !(error instanceof QueryTimeoutError)) {
+      request.log.error({ err: error }, 'request failed');
+    }
+    const expected = status < 500 || error instanceof QueryTimeoutError;
     void reply.code(status).send({
       statusCode: status,
-      error: status >= 500 ? 'Internal Server Error' : 'Request Error',
-      message: status >= 500 ? `Internal error: ${error.message}` : error.message,
+      error: expected ? 'Request Error' : 'Internal Server Error',
+      message: expected ? error.message : `Internal error: ${error.message}`,
     });
   });
   app.setNotFoundHandler((request, reply) => {

@@ -49,7 +49,38 @@ export function sqliteJsonPath(key: string): string | null {
   return path;
 }
 
+/**
+ * Attributes with an indexed derived column (spans/span-normalizer.ts): a match implies the
+ * column holds the value as text (ids: strings as they are, numbers as decimal text; model
+ * name: non-empty strings), so the column narrows the rows by index and the JSON condition
+ * keeps the exact semantics.
+ */
+const DERIVED_COLUMNS: Record<string, { column: string; numbers: boolean }> = {
+  'user.id': { column: 'user_id', numbers: true },
+  'session.id': { column: 'session_id', numbers: true },
+  'llm.model_name': { column: 'model_name', numbers: false },
+};
+
 export function attributeMatchCondition(
+  dialect: SqlDialectName,
+  alias: string,
+  key: string,
+  value: AttributeMatchValue,
+): CompiledFilter {
+  const exact = jsonMatchCondition(dialect, alias, key, value);
+  const derived = DERIVED_COLUMNS[key];
+  const usable =
+    derived !== undefined &&
+    ((typeof value === 'string' && value !== '') ||
+      (typeof value === 'number' && derived.numbers && Number.isFinite(value)));
+  if (!usable) return exact;
+  return {
+    sql: `(${alias}.${derived.column} = ? AND ${exact.sql})`,
+    params: [String(value), ...exact.params],
+  };
+}
+
+function jsonMatchCondition(
   dialect: SqlDialectName,
   alias: string,
   key: string,

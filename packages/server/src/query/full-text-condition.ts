@@ -25,6 +25,38 @@ export const SPAN_TEXT_CONTAINS_FUNCTION = 'heron_span_text_contains';
 const MIN_INDEXED_NEEDLE = 3;
 
 /**
+ * Spans the index does not cover: newer than its watermark, or re-sent and waiting to be
+ * indexed again. These are found by scanning their text.
+ */
+export const SEARCH_TAIL_CONDITION = (alias: string): string =>
+  `(${alias}.id > (SELECT indexed_through FROM search_index_state)` +
+  ` OR ${alias}.id IN (SELECT span_rowid FROM search_reindex_queue))`;
+
+/**
+ * The FTS5 query for `needle` in `field`, or null when the trigram index cannot answer it
+ * (fewer than 3 characters, or a NUL, which FTS5 strings cannot hold): then only the scan can.
+ */
+export function ftsMatchQuery(field: SearchField, needle: string): string | null {
+  if ([...needle].length < MIN_INDEXED_NEEDLE || needle.includes('\0')) return null;
+  const column = field === 'any' ? '{input output}' : field;
+  return `${column} : ${ftsPhrase(needle)}`;
+}
+
+/** The exact scan of one span's text (slow per row: only for spans the index cannot answer). */
+export function textScanCondition(
+  alias: string,
+  field: SearchField,
+  needle: string,
+): CompiledFilter {
+  const fields: Exclude<SearchField, 'any'>[] = field === 'any' ? ['input', 'output'] : [field];
+  const scan = fields.map((f) => `${SPAN_TEXT_CONTAINS_FUNCTION}(${alias}.attributes, '${f}', ?)`);
+  return {
+    sql: scan.length === 1 ? scan[0]! : `(${scan.join(' OR ')})`,
+    params: fields.map(() => needle),
+  };
+}
+
+/**
  * A condition true when `needle` occurs in the span's `field` text. `alias` is the spans table
  * (or its alias) in the enclosing query.
  */
@@ -37,20 +69,14 @@ export function fullTextCondition(
   if (dialect !== 'sqlite') {
     throw new Error(`full-text search is not implemented for ${dialect} yet`);
   }
-  const fields: Exclude<SearchField, 'any'>[] = field === 'any' ? ['input', 'output'] : [field];
-  const scan = fields.map((f) => `${SPAN_TEXT_CONTAINS_FUNCTION}(${alias}.attributes, '${f}', ?)`);
-  const scanSql = scan.length === 1 ? scan[0]! : `(${scan.join(' OR ')})`;
-  const scanParams = fields.map(() => needle);
-  // FTS5 strings cannot hold NUL; such needles (and short ones) are answered by the scan.
-  if ([...needle].length < MIN_INDEXED_NEEDLE || needle.includes('\0')) {
-    return { sql: scanSql, params: scanParams };
-  }
-  const column = field === 'any' ? '{input output}' : field;
+  const scan = textScanCondition(alias, field, needle);
+  const match = ftsMatchQuery(field, needle);
+  if (match === null) return scan;
   return {
     sql:
       `(${alias}.id IN (SELECT rowid FROM span_search WHERE span_search MATCH ?)` +
-      ` OR (${alias}.id > (SELECT indexed_through FROM search_index_state) AND ${scanSql}))`,
-    params: [`${column} : ${ftsPhrase(needle)}`, ...scanParams],
+      ` OR (${SEARCH_TAIL_CONDITION(alias)} AND ${scan.sql}))`,
+    params: [match, ...scan.params],
   };
 }
 

@@ -1,16 +1,17 @@
 /**
  * The embedded SQLite `Store`: one database file in the working directory, WAL mode.
  *
- * Writes go to a writer worker thread (sqlite-writer-worker.ts). Reads run on the calling
- * thread through a separate query-only connection; every read is bounded by a LIMIT on an
- * indexed order, so none holds the event loop for long.
+ * Writes go to a writer thread (sqlite-writer-worker.ts). Reads that may take long (lists,
+ * searches, filters, summaries) go to reader threads (read-pool.ts); point lookups by key run on
+ * a query-only connection on the calling thread, where they cost microseconds.
  */
 import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from '../../spans/span-search-text.js';
 import type { SpanRecord } from '../../spans/span-record.js';
-import { fullTextCondition } from '../../query/full-text-condition.js';
 import type {
   DeleteSpanResult,
   InsertSpansResult,
@@ -28,30 +29,31 @@ import type {
   TraceListQuery,
   TraceRow,
 } from '../store.js';
-import {
-  getSessionsBy,
-  getTraceBy,
-  listSessions,
-  listSessionTraces,
-  listTraces,
-  listTraceSpanOutlines,
-  projectSummary,
-  traceSortValue,
-} from './sqlite-trace-reads.js';
-import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from '../../spans/span-search-text.js';
-import { registerSqliteFilterFunctions } from '../../query/sqlite-dialect.js';
-import { registerSearchFunctions } from './search-functions.js';
-import { migrateSqlite, type Migration } from './sqlite-migrations.js';
-import { SqliteAnnotationStore } from './sqlite-annotation-store.js';
 import { openSqlite } from './open-sqlite.js';
-import { fromSpanDbRow, toSpanRow, type SpanDbRow } from './span-row.js';
+import { openSqliteReader } from './open-sqlite-reader.js';
+import { ReadPool } from './read-pool.js';
+import { toSpanRow } from './span-row.js';
+import { SqliteAnnotationStore } from './sqlite-annotation-store.js';
+import { migrateSqlite, type Migration } from './sqlite-migrations.js';
+import { getProjectBy } from './sqlite-project-reads.js';
+import { existingSpanKeys, findSpansBySpanId, getSpanByRowid } from './sqlite-span-reads.js';
+import { getSessionsBy, getTraceBy } from './sqlite-trace-reads.js';
 import type { WriterRequest, WriterResponse, WriterWorkerData } from './sqlite-writer-worker.js';
+
+/** Reader threads by default: one per core, at least 2 (so one long read never blocks all). */
+export const DEFAULT_READER_THREADS = Math.max(2, availableParallelism());
+/** Longest a read may run before it is stopped. */
+export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 
 export interface SqliteStoreOptions {
   path: string;
   synchronous: 'FULL' | 'NORMAL';
   /** Characters of a span's input/output text kept for full-text search. */
   searchTextMaxChars?: number;
+  /** Threads that run long reads. */
+  readerThreads?: number;
+  /** A read running longer than this is stopped (QueryTimeoutError). */
+  queryTimeoutMs?: number;
   onMigration?: (migration: Migration) => void;
 }
 
@@ -62,6 +64,7 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly annotations = new SqliteAnnotationStore(this);
   private readonly reader: Database.Database;
+  private readonly reads: ReadPool;
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextRequestId = 1;
@@ -82,11 +85,13 @@ export class SqliteStore implements Store {
   }
 
   private constructor(options: SqliteStoreOptions) {
-    this.reader = openSqlite(options.path, options.synchronous);
-    this.reader.pragma('query_only = ON');
     const searchTextMaxChars = options.searchTextMaxChars ?? DEFAULT_SEARCH_TEXT_MAX_CHARS;
-    registerSearchFunctions(this.reader, searchTextMaxChars);
-    registerSqliteFilterFunctions(this.reader);
+    this.reader = openSqliteReader(options.path, options.synchronous, searchTextMaxChars);
+    this.reads = new ReadPool({
+      threads: options.readerThreads ?? DEFAULT_READER_THREADS,
+      timeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+      workerData: { path: options.path, synchronous: options.synchronous, searchTextMaxChars },
+    });
     const workerData: WriterWorkerData = {
       path: options.path,
       synchronous: options.synchronous,
@@ -141,30 +146,15 @@ export class SqliteStore implements Store {
   }
 
   async listProjects(query: ProjectListQuery): Promise<Page<ProjectRow>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.cursor !== undefined) {
-      where.push('id >= ?');
-      params.push(query.cursor);
-    }
-    if (query.nameContains) {
-      where.push('instr(lower(name), lower(?)) > 0');
-      params.push(query.nameContains);
-    }
-    const sql = `SELECT * FROM projects ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY id LIMIT ?`;
-    const rows = this.reader.prepare(sql).all(...params, query.limit + 1) as ProjectDbRow[];
-    return toPage(rows.map(fromProjectDbRow), query.limit);
+    return this.reads.run('listProjects', query);
   }
 
   async getProjectById(rowid: number): Promise<ProjectRow | null> {
-    const row = this.reader.prepare('SELECT * FROM projects WHERE id = ?').get(rowid);
-    return row ? fromProjectDbRow(row as ProjectDbRow) : null;
+    return getProjectBy(this.reader, 'id', rowid);
   }
 
   async getProjectByName(name: string): Promise<ProjectRow | null> {
-    const row = this.reader.prepare('SELECT * FROM projects WHERE name = ?').get(name);
-    return row ? fromProjectDbRow(row as ProjectDbRow) : null;
+    return getProjectBy(this.reader, 'name', name);
   }
 
   async createProject(name: string, description: string | null): Promise<ProjectRow | null> {
@@ -182,32 +172,15 @@ export class SqliteStore implements Store {
   }
 
   async getSpanByRowid(rowid: number): Promise<StoredSpan | null> {
-    const row = this.reader
-      .prepare('SELECT * FROM spans WHERE id = ?')
-      .safeIntegers(true)
-      .get(rowid);
-    return row ? fromSpanDbRow(row as SpanDbRow) : null;
+    return getSpanByRowid(this.reader, rowid);
   }
 
   async findSpansBySpanId(spanId: string): Promise<StoredSpan[]> {
-    const rows = this.reader
-      .prepare('SELECT * FROM spans WHERE span_id = ? ORDER BY id DESC')
-      .safeIntegers(true)
-      .all(spanId) as SpanDbRow[];
-    return rows.map(fromSpanDbRow);
+    return findSpansBySpanId(this.reader, spanId);
   }
 
   async existingSpanKeys(keys: { traceId: string; spanId: string }[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    const statement = this.reader
-      .prepare('SELECT 1 FROM spans WHERE trace_id = ? AND span_id = ?')
-      .pluck();
-    for (const key of keys) {
-      if (statement.get(key.traceId, key.spanId) !== undefined) {
-        found.add(`${key.traceId}:${key.spanId}`);
-      }
-    }
-    return found;
+    return existingSpanKeys(this.reader, keys);
   }
 
   async deleteSpan(rowid: number): Promise<DeleteSpanResult | null> {
@@ -215,60 +188,11 @@ export class SqliteStore implements Store {
   }
 
   async listSpans(projectId: number, query: SpanListQuery): Promise<Page<StoredSpan>> {
-    const where = ['project_id = ?'];
-    const params: unknown[] = [projectId];
-    if (query.cursor !== undefined) {
-      where.push('id <= ?');
-      params.push(query.cursor);
-    }
-    if (query.startTime !== undefined) {
-      where.push('start_time >= ?');
-      params.push(query.startTime);
-    }
-    if (query.endTime !== undefined) {
-      where.push('start_time < ?');
-      params.push(query.endTime);
-    }
-    if (query.rootsOnly) where.push('parent_id IS NULL');
-    for (const [column, values] of [
-      ['trace_id', query.traceIds],
-      ['span_id', query.spanIds],
-      ['parent_id', query.parentIds],
-      ['name', query.names],
-      ['span_kind', query.spanKinds],
-      ['status_code', query.statusCodes],
-    ] as const) {
-      if (values && values.length > 0) {
-        where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
-        params.push(...values);
-      }
-    }
-    if (query.filter) {
-      where.push(`(${query.filter.sql})`);
-      params.push(...query.filter.params);
-    }
-    if (query.search !== undefined) {
-      const text = fullTextCondition('sqlite', 'spans', 'any', query.search);
-      where.push(text.sql);
-      params.push(...text.params);
-    }
-    const sql = `SELECT * FROM spans WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`;
-    const rows = this.reader
-      .prepare(sql)
-      .safeIntegers(true)
-      .all(...params, query.limit + 1) as SpanDbRow[];
-    return toPage(rows.map(fromSpanDbRow), query.limit);
+    return this.reads.run('listSpans', projectId, query);
   }
 
   async listTraces(projectId: number, query: TraceListQuery): Promise<KeysetPage<TraceRow>> {
-    let cursor = query.cursor;
-    if (cursor && cursor.value === undefined) {
-      // A plain Trace GlobalID (Phoenix's cursor): start at that row's sort key.
-      const value = traceSortValue(this.reader, cursor.rowid, query.sort);
-      if (value === null) return { items: [], nextCursor: null };
-      cursor = { rowid: cursor.rowid, value };
-    }
-    return listTraces(this.reader, projectId, { ...query, cursor });
+    return this.reads.run('listTraces', projectId, query);
   }
 
   async getTrace(traceId: string): Promise<TraceRow | null> {
@@ -280,15 +204,11 @@ export class SqliteStore implements Store {
   }
 
   async listTraceSpanOutlines(traceRowids: number[]): Promise<SpanOutline[]> {
-    return listTraceSpanOutlines(this.reader, traceRowids);
+    return this.reads.run('listTraceSpanOutlines', traceRowids);
   }
 
   async listTraceSpans(traceRowid: number, limit: number): Promise<StoredSpan[]> {
-    const rows = this.reader
-      .prepare('SELECT * FROM spans WHERE trace_rowid = ? ORDER BY start_time, id LIMIT ?')
-      .safeIntegers(true)
-      .all(traceRowid, limit) as SpanDbRow[];
-    return rows.map(fromSpanDbRow);
+    return this.reads.run('listTraceSpans', traceRowid, limit);
   }
 
   async deleteTrace(rowid: number): Promise<boolean> {
@@ -317,11 +237,11 @@ export class SqliteStore implements Store {
   }
 
   async listSessions(projectId: number, query: SessionListQuery): Promise<Page<SessionRow>> {
-    return listSessions(this.reader, projectId, query);
+    return this.reads.run('listSessions', projectId, query);
   }
 
   async listSessionTraces(sessionRowid: number): Promise<TraceRow[]> {
-    return listSessionTraces(this.reader, sessionRowid);
+    return this.reads.run('listSessionTraces', sessionRowid);
   }
 
   async deleteSessions(rowids: number[]): Promise<number> {
@@ -333,11 +253,13 @@ export class SqliteStore implements Store {
     startTime?: bigint,
     endTime?: bigint,
   ): Promise<ProjectSummary> {
-    return projectSummary(this.reader, projectId, startTime, endTime);
+    return this.reads.run('projectSummary', projectId, startTime, endTime);
   }
 
+  /** Both the calling thread's connection and a reader thread answer. */
   async ping(): Promise<void> {
     this.reader.prepare('SELECT 1').get();
+    await this.reads.run('ping');
   }
 
   async close(): Promise<void> {
@@ -347,31 +269,7 @@ export class SqliteStore implements Store {
     this.worker.postMessage('close');
     await exited;
     this.failAll(new Error('store is closed'));
+    await this.reads.close();
     this.reader.close();
   }
-}
-
-interface ProjectDbRow {
-  id: number;
-  name: string;
-  description: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-function fromProjectDbRow(row: ProjectDbRow): ProjectRow {
-  return {
-    rowid: row.id,
-    name: row.name,
-    description: row.description,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-/** Lists fetch limit+1 rows; the extra row, if any, is where the next page starts. */
-function toPage<T extends { rowid: number }>(items: T[], limit: number): Page<T> {
-  if (items.length <= limit) return { items, nextCursor: null };
-  const next = items[limit]!;
-  return { items: items.slice(0, limit), nextCursor: next.rowid };
 }

@@ -1,0 +1,153 @@
+/**
+ * Reads of spans on a SQLite connection. Full-text search in a span list is driven by the
+ * search index (newest hit first) rather than by walking the project's spans and testing each,
+ * so a rare word costs as little as a common one.
+ */
+import type Database from 'better-sqlite3';
+import { andFilters, type CompiledFilter } from '../../query/compiled-filter.js';
+import {
+  ftsMatchQuery,
+  SEARCH_TAIL_CONDITION,
+  textScanCondition,
+} from '../../query/full-text-condition.js';
+import type { Page, SpanListQuery, StoredSpan } from '../store.js';
+import { fromSpanDbRow, type SpanDbRow } from './span-row.js';
+
+/** The conditions of a span list, except full-text search, over table `spans`. */
+function spanConditions(projectId: number, query: SpanListQuery): CompiledFilter[] {
+  const conditions: CompiledFilter[] = [{ sql: 'spans.project_id = ?', params: [projectId] }];
+  if (query.cursor !== undefined) {
+    conditions.push({ sql: 'spans.id <= ?', params: [query.cursor] });
+  }
+  if (query.startTime !== undefined) {
+    conditions.push({ sql: 'spans.start_time >= ?', params: [query.startTime] });
+  }
+  if (query.endTime !== undefined) {
+    conditions.push({ sql: 'spans.start_time < ?', params: [query.endTime] });
+  }
+  if (query.rootsOnly) conditions.push({ sql: 'spans.parent_id IS NULL', params: [] });
+  for (const [column, values] of [
+    ['trace_id', query.traceIds],
+    ['span_id', query.spanIds],
+    ['parent_id', query.parentIds],
+    ['name', query.names],
+    ['span_kind', query.spanKinds],
+    ['status_code', query.statusCodes],
+  ] as const) {
+    if (values && values.length > 0) {
+      conditions.push({
+        sql: `spans.${column} IN (${values.map(() => '?').join(', ')})`,
+        params: values,
+      });
+    }
+  }
+  if (query.filter) conditions.push(query.filter);
+  return conditions;
+}
+
+export function listSpans(
+  db: Database.Database,
+  projectId: number,
+  query: SpanListQuery,
+): Page<StoredSpan> {
+  const conditions = spanConditions(projectId, query);
+  const match = query.search === undefined ? null : ftsMatchQuery('any', query.search);
+  let rows: SpanDbRow[];
+  if (query.search === undefined || match === null) {
+    if (query.search !== undefined) {
+      conditions.push(textScanCondition('spans', 'any', query.search));
+    }
+    rows = selectSpans(db, andFilters(conditions), query.limit + 1);
+  } else {
+    rows = searchSpans(db, conditions, query.search, match, query.limit + 1);
+  }
+  const items = rows.map(fromSpanDbRow);
+  if (items.length <= query.limit) return { items, nextCursor: null };
+  return { items: items.slice(0, query.limit), nextCursor: items[query.limit]!.rowid };
+}
+
+function selectSpans(db: Database.Database, where: CompiledFilter, limit: number): SpanDbRow[] {
+  return db
+    .prepare(`SELECT * FROM spans WHERE ${where.sql} ORDER BY spans.id DESC LIMIT ?`)
+    .safeIntegers(true)
+    .all(...where.params, limit) as SpanDbRow[];
+}
+
+/**
+ * Two queries in one snapshot: the index, walked newest first, for the spans it covers; a scan
+ * of the few spans it does not cover yet (newer than its watermark, or waiting to be
+ * re-indexed). Every span is in exactly one of the two; the newest `limit` of both are kept.
+ */
+function searchSpans(
+  db: Database.Database,
+  conditions: CompiledFilter[],
+  needle: string,
+  match: string,
+  limit: number,
+): SpanDbRow[] {
+  return db.transaction(() => {
+    const watermark = db
+      .prepare('SELECT indexed_through FROM search_index_state')
+      .pluck()
+      .safeIntegers(true)
+      .get() as bigint;
+    const tail = selectSpans(
+      db,
+      andFilters([
+        ...conditions,
+        { sql: SEARCH_TAIL_CONDITION('spans'), params: [] },
+        textScanCondition('spans', 'any', needle),
+      ]),
+      limit,
+    );
+    const where = andFilters(conditions);
+    const indexed = db
+      .prepare(
+        `SELECT spans.* FROM span_search JOIN spans ON spans.id = span_search.rowid
+         WHERE span_search MATCH ? AND span_search.rowid <= ? AND ${where.sql}
+         ORDER BY span_search.rowid DESC LIMIT ?`,
+      )
+      .safeIntegers(true)
+      .all(match, watermark, ...where.params, limit) as SpanDbRow[];
+    return [...tail, ...indexed].sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, limit);
+  })();
+}
+
+export function getSpanByRowid(db: Database.Database, rowid: number): StoredSpan | null {
+  const row = db.prepare('SELECT * FROM spans WHERE id = ?').safeIntegers(true).get(rowid);
+  return row ? fromSpanDbRow(row as SpanDbRow) : null;
+}
+
+export function findSpansBySpanId(db: Database.Database, spanId: string): StoredSpan[] {
+  const rows = db
+    .prepare('SELECT * FROM spans WHERE span_id = ? ORDER BY id DESC')
+    .safeIntegers(true)
+    .all(spanId) as SpanDbRow[];
+  return rows.map(fromSpanDbRow);
+}
+
+export function existingSpanKeys(
+  db: Database.Database,
+  keys: { traceId: string; spanId: string }[],
+): Set<string> {
+  const found = new Set<string>();
+  const statement = db.prepare('SELECT 1 FROM spans WHERE trace_id = ? AND span_id = ?').pluck();
+  for (const key of keys) {
+    if (statement.get(key.traceId, key.spanId) !== undefined) {
+      found.add(`${key.traceId}:${key.spanId}`);
+    }
+  }
+  return found;
+}
+
+export function listTraceSpans(
+  db: Database.Database,
+  traceRowid: number,
+  limit: number,
+): StoredSpan[] {
+  const rows = db
+    .prepare('SELECT * FROM spans WHERE trace_rowid = ? ORDER BY start_time, id LIMIT ?')
+    .safeIntegers(true)
+    .all(traceRowid, limit) as SpanDbRow[];
+  return rows.map(fromSpanDbRow);
+}
