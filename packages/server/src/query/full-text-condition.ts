@@ -25,12 +25,23 @@ export const SPAN_TEXT_CONTAINS_FUNCTION = 'heron_span_text_contains';
 const MIN_INDEXED_NEEDLE = 3;
 
 /**
- * Spans the index does not cover: newer than its watermark, or re-sent and waiting to be
- * indexed again. These are found by scanning their text.
+ * The ids of the spans the index does not cover (newer than its watermark, or re-sent and
+ * waiting to be indexed again) whose text contains the needle, found by scanning them. Written
+ * as a set (rowid range and queue), so the scan touches only those few spans and the outer
+ * query can look the ids up by rowid.
  */
-export const SEARCH_TAIL_CONDITION = (alias: string): string =>
-  `(${alias}.id > (SELECT indexed_through FROM search_index_state)` +
-  ` OR ${alias}.id IN (SELECT span_rowid FROM search_reindex_queue))`;
+export function unindexedMatchIds(field: SearchField, needle: string): CompiledFilter {
+  const scan = textScanCondition('tail', field, needle);
+  return {
+    sql:
+      'SELECT tail.id FROM spans AS tail' +
+      ` WHERE tail.id > (SELECT indexed_through FROM search_index_state) AND ${scan.sql}` +
+      // IN, not a join: the planner must drive from the (small) queue, never from spans.
+      ' UNION ALL SELECT tail.id FROM spans AS tail' +
+      ` WHERE tail.id IN (SELECT span_rowid FROM search_reindex_queue) AND ${scan.sql}`,
+    params: [...scan.params, ...scan.params],
+  };
+}
 
 /**
  * The FTS5 query for `needle` in `field`, or null when the trigram index cannot answer it
@@ -69,14 +80,14 @@ export function fullTextCondition(
   if (dialect !== 'sqlite') {
     throw new Error(`full-text search is not implemented for ${dialect} yet`);
   }
-  const scan = textScanCondition(alias, field, needle);
   const match = ftsMatchQuery(field, needle);
-  if (match === null) return scan;
+  if (match === null) return textScanCondition(alias, field, needle);
+  const tail = unindexedMatchIds(field, needle);
   return {
     sql:
       `(${alias}.id IN (SELECT rowid FROM span_search WHERE span_search MATCH ?)` +
-      ` OR (${SEARCH_TAIL_CONDITION(alias)} AND ${scan.sql}))`,
-    params: [match, ...scan.params],
+      ` OR ${alias}.id IN (${tail.sql}))`,
+    params: [match, ...tail.params],
   };
 }
 

@@ -7,8 +7,8 @@ import type Database from 'better-sqlite3';
 import { andFilters, type CompiledFilter } from '../../query/compiled-filter.js';
 import {
   ftsMatchQuery,
-  SEARCH_TAIL_CONDITION,
   textScanCondition,
+  unindexedMatchIds,
 } from '../../query/full-text-condition.js';
 import type { Page, SpanListQuery, StoredSpan } from '../store.js';
 import { fromSpanDbRow, type SpanDbRow } from './span-row.js';
@@ -91,12 +91,12 @@ function searchSpans(
       .pluck()
       .safeIntegers(true)
       .get() as bigint;
+    const unindexed = unindexedMatchIds('any', needle);
     const tail = selectSpans(
       db,
       andFilters([
         ...conditions,
-        { sql: SEARCH_TAIL_CONDITION('spans'), params: [] },
-        textScanCondition('spans', 'any', needle),
+        { sql: `spans.id IN (${unindexed.sql})`, params: unindexed.params },
       ]),
       limit,
     );
