@@ -53,7 +53,7 @@ let heron: HeronProcess;
 let traces: ReadableSpan[][];
 
 before(async () => {
-  heron = await spawnHeron();
+  heron = await spawnHeron({ env: { HERON_MAX_SPAN_QUERY_LIMIT: '5000' } });
   const recording = new RecordingExporter(
     new OTLPTraceExporter({ url: `${heron.baseUrl}/v1/traces` }),
   );
@@ -423,6 +423,7 @@ describe('requests', () => {
       ],
       [{ queries: [{}], limit: -1 }, /limit must be an integer/],
       [{ queries: [{}], limit: 'all' }, /limit must be an integer/],
+      [{ queries: [{}], limit: 5001 }, /between 0 and 5000 \(HERON_MAX_SPAN_QUERY_LIMIT\)/],
       [{ queries: [{}], start_time: 'yesterday' }, /start_time must be an ISO 8601 timestamp/],
       [{ queries: [{}], root_spans_only: 'yes' }, /root_spans_only must be true or false/],
     ];

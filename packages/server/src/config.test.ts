@@ -66,4 +66,26 @@ describe('loadConfig', () => {
       /HERON_MAX_ANNOTATIONS_PER_REQUEST/,
     );
   });
+
+  it('reads the query settings', () => {
+    const defaults = loadConfig({}, {});
+    assert.equal(defaults.filterLimits.maxLength, 4096);
+    assert.equal(defaults.maxSpanQueryLimit, 100_000);
+    assert.equal(defaults.queryTimeoutMs, 30_000);
+    assert.ok(defaults.readerThreads >= 2);
+    const set = loadConfig(
+      {},
+      {
+        HERON_MAX_FILTER_LENGTH: '100',
+        HERON_MAX_SPAN_QUERY_LIMIT: '50',
+        HERON_QUERY_TIMEOUT_SECONDS: '5',
+        HERON_READER_THREADS: '3',
+      },
+    );
+    assert.equal(set.filterLimits.maxLength, 100);
+    assert.equal(set.maxSpanQueryLimit, 50);
+    assert.equal(set.queryTimeoutMs, 5_000);
+    assert.equal(set.readerThreads, 3);
+    assert.throws(() => loadConfig({}, { HERON_READER_THREADS: '0' }), /HERON_READER_THREADS/);
+  });
 });

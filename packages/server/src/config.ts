@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DEFAULT_SPAN_LIMITS, type SpanLimits } from './spans/span-limits.js';
 import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from './spans/span-search-text.js';
 import { DEFAULT_FILTER_LIMITS, type FilterLimits } from './query/filter-limits.js';
+import { DEFAULT_MAX_SPAN_QUERY_LIMIT } from './query/span-query.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, DEFAULT_READER_THREADS } from './store/sqlite/sqlite-store.js';
 
 export interface HeronConfig {
@@ -27,6 +28,8 @@ export interface HeronConfig {
   searchTextMaxChars: number;
   /** Bounds on filter-language expressions. */
   filterLimits: FilterLimits;
+  /** Most spans one span query (POST /v1/spans) may return. */
+  maxSpanQueryLimit: number;
   /** Threads that run long reads (lists, searches, filters, summaries). */
   readerThreads: number;
   /** A read running longer than this (ms) is stopped and answered 503. */
@@ -204,6 +207,13 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Her
         1_000_000,
       ),
     },
+    maxSpanQueryLimit: parseInteger(
+      fromEnv(env, 'MAX_SPAN_QUERY_LIMIT'),
+      'HERON_MAX_SPAN_QUERY_LIMIT',
+      DEFAULT_MAX_SPAN_QUERY_LIMIT,
+      1,
+      10_000_000,
+    ),
     readerThreads: parseInteger(
       fromEnv(env, 'READER_THREADS'),
       'HERON_READER_THREADS',

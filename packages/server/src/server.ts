@@ -89,7 +89,7 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
   registerProjectRoutes(app, store);
   const filters = { dialect: store.dialect, limits: config.filterLimits };
   registerSpanRoutes(app, { store, queue, spanLimits: config.spanLimits, filters });
-  registerSpanQueryRoutes(app, store, filters);
+  registerSpanQueryRoutes(app, store, filters, { maxSpans: config.maxSpanQueryLimit });
   registerTraceRoutes(app, store, filters);
   registerSessionRoutes(app, store, filters);
   registerAnnotationRoutes(app, store, config.limits);

@@ -32,33 +32,35 @@ import { unixNanoFromIso } from './timestamps.js';
 
 export const PANDAS_ARROW_TYPE = 'application/x-pandas-arrow';
 export const DEFAULT_SPAN_QUERY_LIMIT = 1000;
-/**
- * The most spans one query may ask for. Answers are built in memory; this keeps one request
- * from holding more than a few hundred MB.
- */
-export const MAX_SPAN_QUERY_LIMIT = 100_000;
 /** The largest body the GET alias reads (the POST route has the server's body limit). */
 const MAX_GET_BODY_BYTES = 10 * 1024 * 1024;
 const DEFAULT_PROJECT_NAME = 'default';
 /** The condition `root_spans_only` with `orphan_span_as_root_span` means in the filter language. */
 const ROOT_OR_ORPHAN = 'parent_span is None';
 
+export interface SpanQueryLimits {
+  /** Most spans one query may ask for. */
+  maxSpans: number;
+}
+
 export function registerSpanQueryRoutes(
   app: FastifyInstance,
   store: Store,
   filters: FilterContext,
+  limits: SpanQueryLimits,
 ): void {
   app.post('/v1/spans', async (request, reply) =>
-    answer(store, filters, request, reply, request.body),
+    answer(store, filters, limits, request, reply, request.body),
   );
   app.get('/v1/spans', async (request, reply) =>
-    answer(store, filters, request, reply, await readJsonBody(request)),
+    answer(store, filters, limits, request, reply, await readJsonBody(request)),
   );
 }
 
 async function answer(
   store: Store,
   filterContext: FilterContext,
+  limits: SpanQueryLimits,
   request: FastifyRequest,
   reply: FastifyReply,
   rawBody: unknown,
@@ -74,7 +76,7 @@ async function answer(
       ? null
       : compile(query.filter, filterContext, `queries[${i}].filter.condition`),
   );
-  const scope = await scopeOf(store, filterContext, request, body);
+  const scope = await scopeOf(store, filterContext, limits, request, body);
   if (queries.length === 0) throw new ApiError(404, 'No queries given');
 
   const tables = [];
@@ -120,6 +122,7 @@ function compile(expression: string, context: FilterContext, where: string): Com
 async function scopeOf(
   store: Store,
   filterContext: FilterContext,
+  limits: SpanQueryLimits,
   request: FastifyRequest,
   body: Record<string, unknown>,
 ): Promise<SpanQueryScope> {
@@ -129,11 +132,11 @@ async function scopeOf(
     typeof limit !== 'number' ||
     !Number.isSafeInteger(limit) ||
     limit < 0 ||
-    limit > MAX_SPAN_QUERY_LIMIT
+    limit > limits.maxSpans
   ) {
     throw new ApiError(
       422,
-      `limit must be an integer between 0 and ${MAX_SPAN_QUERY_LIMIT}, got ${JSON.stringify(limit)}`,
+      `limit must be an integer between 0 and ${limits.maxSpans} (HERON_MAX_SPAN_QUERY_LIMIT), got ${JSON.stringify(limit)}`,
     );
   }
   const rootSpansOnly = bodyBoolean(body, 'root_spans_only') ?? false;

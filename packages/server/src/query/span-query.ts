@@ -46,6 +46,12 @@ import { pythonStr } from './python-str.js';
 import { semanticConventionColumns } from './semantic-convention-columns.js';
 
 /** Anything wrong with a serialized query; the API answers 422 with the message. */
+/**
+ * The most spans one query may ask for by default (`HERON_MAX_SPAN_QUERY_LIMIT`). Answers are
+ * built in memory; this keeps one request from holding more than a few hundred MB.
+ */
+export const DEFAULT_MAX_SPAN_QUERY_LIMIT = 100_000;
+
 export class SpanQueryError extends Error {
   constructor(message: string) {
     super(message);
