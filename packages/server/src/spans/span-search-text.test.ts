@@ -43,5 +43,8 @@ describe('span search text', () => {
   it('folds case and accents the way the index does', () => {
     assert.equal(foldForSearch('Crème BRÛLÉE'), 'creme brulee');
     assert.equal(foldForSearch('東京'), '東京');
+    // FTS5 removes diacritics from Latin letters only; other scripts keep them, lower-cased.
+    assert.equal(foldForSearch('Αθήνα'), 'αθήνα');
+    assert.equal(foldForSearch('Ōsaka ﬁle'), 'osaka ﬁle');
   });
 });

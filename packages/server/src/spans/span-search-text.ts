@@ -62,9 +62,15 @@ function sideText(
 }
 
 /**
- * Case- and accent-insensitive form for the scan: NFKD, combining marks dropped, lower-cased;
- * close to what the trigram tokenizer does (case_sensitive 0, remove_diacritics 1).
+ * Case- and accent-insensitive form for the scan, matching what the trigram tokenizer does
+ * (case_sensitive 0, remove_diacritics 1): every script is lower-cased, but accents are removed
+ * from Latin letters only (FTS5 keeps them elsewhere: 'ή' stays 'ή'), so a span matches the
+ * same needles before and after the index reaches it.
  */
 export function foldForSearch(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+    .normalize('NFC')
+    .toLowerCase();
 }

@@ -7,9 +7,9 @@ import { spanRecord } from '../../testing/span-record-fixture.js';
 import { QueryTimeoutError } from './read-pool.js';
 import { SqliteStore } from './sqlite-store.js';
 
-/** A condition that takes seconds to evaluate: counting to 100 million in SQL. */
+/** A condition that takes seconds to evaluate: counting to 20 million in SQL. */
 const SLOW = {
-  sql: `(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000)
+  sql: `(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000000)
          SELECT count(*) FROM c) > 0`,
   params: [],
 };
@@ -33,14 +33,17 @@ describe('reads in reader threads', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a read past the time limit is stopped with a clear error; the event loop stays free', async () => {
+  it('a read past the time limit is answered at once with a clear error; the event loop stays free', async () => {
     const projectId = (await store.getProjectByName('p'))!.rowid;
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 10);
     const started = Date.now();
     await assert.rejects(store.listSpans(projectId, { limit: 10, filter: SLOW }), (error) => {
       assert.ok(error instanceof QueryTimeoutError);
-      assert.match(error.message, /longer than 0.3 s and was stopped.*HERON_QUERY_TIMEOUT_SECONDS/);
+      assert.match(
+        error.message,
+        /longer than 0.3 s and was abandoned.*HERON_QUERY_TIMEOUT_SECONDS/,
+      );
       return true;
     });
     clearInterval(ticker);

@@ -3,8 +3,9 @@
  * health checks, other requests) never waits on a big search or filter.
  *
  * Each thread runs one read at a time; reads wait in a queue for a free thread. A read that runs
- * longer than the time limit is stopped by ending its thread (SQLite offers no other way to
- * interrupt a statement from outside) and a fresh thread takes its place.
+ * longer than the time limit is answered with QueryTimeoutError at once and its thread is told
+ * to end; a fresh thread takes its place, so later reads do not wait. (The statement itself
+ * cannot be interrupted from outside: the old thread ends when SQLite returns to JavaScript.)
  */
 import { Worker } from 'node:worker_threads';
 import type { ReadArgs, ReadOperationName, ReadResult } from './read-operations.js';
@@ -14,7 +15,7 @@ import type { ReaderWorkerData, ReadRequest, ReadResponse } from './sqlite-reade
 export class QueryTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(
-      `The query ran longer than ${timeoutMs / 1000} s and was stopped; narrow the time range ` +
+      `The query ran longer than ${timeoutMs / 1000} s and was abandoned; narrow the time range ` +
         'or make the filter more selective (HERON_QUERY_TIMEOUT_SECONDS sets the limit)',
     );
     this.name = 'QueryTimeoutError';
