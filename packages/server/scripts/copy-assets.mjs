@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-for (const dir of ['otlp/proto', 'store/sqlite/migrations']) {
+for (const dir of ['otlp/proto', 'store/sqlite/migrations', 'store/postgres/migrations']) {
   const from = join(root, 'src', dir);
   if (existsSync(from)) cpSync(from, join(root, 'dist', dir), { recursive: true });
 }

@@ -88,4 +88,127 @@ describe('loadConfig', () => {
     assert.equal(set.readerThreads, 3);
     assert.throws(() => loadConfig({}, { HERON_READER_THREADS: '0' }), /HERON_READER_THREADS/);
   });
+
+  it('uses SQLite unless a PostgreSQL URL is given, and takes --database-url over HERON_ over PHOENIX_', () => {
+    const sqlite = loadConfig({}, {});
+    assert.equal(sqlite.databaseUrl, undefined);
+    assert.equal(sqlite.databaseSchema, 'public');
+    assert.equal(sqlite.readReplicaUrl, undefined);
+    const env = {
+      HERON_SQL_DATABASE_URL: 'postgresql://heron@db1/heron',
+      PHOENIX_SQL_DATABASE_URL: 'postgresql://phoenix@db2/phoenix',
+      PHOENIX_POSTGRES_HOST: 'db3',
+      PHOENIX_POSTGRES_USER: 'parts',
+    };
+    assert.equal(loadConfig({}, env).databaseUrl, 'postgresql://heron@db1/heron');
+    const { HERON_SQL_DATABASE_URL: _heron, ...phoenixOnly } = env;
+    assert.equal(loadConfig({}, phoenixOnly).databaseUrl, 'postgresql://phoenix@db2/phoenix');
+    assert.equal(
+      loadConfig({ databaseUrl: 'postgres://flag@db0/x' }, env).databaseUrl,
+      'postgres://flag@db0/x',
+    );
+  });
+
+  it('builds the URL from the PHOENIX_POSTGRES_* parts, password encoded', () => {
+    const url = loadConfig(
+      {},
+      {
+        PHOENIX_POSTGRES_HOST: 'db.internal',
+        PHOENIX_POSTGRES_PORT: '6543',
+        PHOENIX_POSTGRES_USER: 'heron user',
+        PHOENIX_POSTGRES_PASSWORD: 'p@ss:w/rd#%? +',
+        PHOENIX_POSTGRES_DB: 'traces',
+      },
+    ).databaseUrl!;
+    assert.equal(
+      url,
+      'postgresql://heron%20user:p%40ss%3Aw%2Frd%23%25%3F%20%2B@db.internal:6543/traces',
+    );
+    const parsed = new URL(url);
+    assert.equal(decodeURIComponent(parsed.password), 'p@ss:w/rd#%? +');
+    assert.equal(parsed.hostname, 'db.internal');
+    assert.equal(parsed.port, '6543');
+    // Host with a port (PHOENIX_POSTGRES_PORT wins when both are given); no password, no db.
+    assert.equal(
+      loadConfig({}, { PHOENIX_POSTGRES_HOST: 'db:5555', PHOENIX_POSTGRES_USER: 'u' }).databaseUrl,
+      'postgresql://u@db:5555',
+    );
+    assert.equal(
+      loadConfig(
+        {},
+        {
+          PHOENIX_POSTGRES_HOST: 'db:5555',
+          PHOENIX_POSTGRES_PORT: '7777',
+          PHOENIX_POSTGRES_USER: 'u',
+        },
+      ).databaseUrl,
+      'postgresql://u@db:7777',
+    );
+  });
+
+  it('says what is missing or wrong in the database settings', () => {
+    assert.throws(
+      () => loadConfig({}, { PHOENIX_POSTGRES_HOST: 'db' }),
+      (e: Error) => e instanceof ConfigError && /PHOENIX_POSTGRES_USER/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({}, { PHOENIX_POSTGRES_USER: 'u', PHOENIX_POSTGRES_PASSWORD: 'secret' }),
+      (e: Error) => /PHOENIX_POSTGRES_HOST/.test(e.message) && !/secret/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        loadConfig(
+          {},
+          { PHOENIX_POSTGRES_HOST: 'db', PHOENIX_POSTGRES_USER: 'u', PHOENIX_POSTGRES_PORT: 'x' },
+        ),
+      /PHOENIX_POSTGRES_PORT/,
+    );
+    assert.throws(
+      () => loadConfig({}, { HERON_SQL_DATABASE_URL: 'mysql://u:secret@db/x' }),
+      (e: Error) =>
+        e instanceof ConfigError && /postgresql:\/\//.test(e.message) && !/secret/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ databaseUrl: 'postgresql://[broken' }, {}),
+      /--database-url is not a valid URL/,
+    );
+  });
+
+  it('reads a sqlite:/// URL as the SQLite file (Phoenix deployments set one)', () => {
+    const config = loadConfig({}, { PHOENIX_SQL_DATABASE_URL: 'sqlite:////data/phoenix.db' });
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.sqlitePath, '/data/phoenix.db');
+  });
+
+  it('reads the schema and the read replica URL', () => {
+    const config = loadConfig(
+      {},
+      {
+        HERON_SQL_DATABASE_URL: 'postgresql://db/heron',
+        PHOENIX_SQL_DATABASE_SCHEMA: 'heron_data',
+        HERON_SQL_DATABASE_READ_REPLICA_URL: 'postgresql://replica/heron',
+      },
+    );
+    assert.equal(config.databaseSchema, 'heron_data');
+    assert.equal(config.readReplicaUrl, 'postgresql://replica/heron');
+    assert.throws(
+      () => loadConfig({}, { HERON_SQL_DATABASE_SCHEMA: 'bad name; drop' }),
+      /HERON_SQL_DATABASE_SCHEMA must be a plain schema name/,
+    );
+    assert.throws(
+      () => loadConfig({}, { HERON_SQL_DATABASE_READ_REPLICA_URL: 'postgresql://replica/heron' }),
+      /needs the primary/,
+    );
+    assert.throws(
+      () =>
+        loadConfig(
+          {},
+          {
+            HERON_SQL_DATABASE_URL: 'postgresql://db/heron',
+            HERON_SQL_DATABASE_READ_REPLICA_URL: 'replica:5432',
+          },
+        ),
+      /READ_REPLICA_URL must be a postgresql:\/\/ URL/,
+    );
+  });
 });

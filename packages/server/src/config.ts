@@ -5,7 +5,7 @@
  * Every limit the server enforces is here, with its default and its setting.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DEFAULT_SPAN_LIMITS, type SpanLimits } from './spans/span-limits.js';
 import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from './spans/span-search-text.js';
 import { DEFAULT_FILTER_LIMITS, type FilterLimits } from './query/filter-limits.js';
@@ -22,6 +22,12 @@ export interface HeronConfig {
   sqlitePath: string;
   /** `FULL` makes every acknowledged batch survive power loss; `NORMAL` survives process crashes only. */
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** PostgreSQL URL (`postgresql://…`); undefined means SQLite in `workingDir`. */
+  databaseUrl?: string;
+  /** PostgreSQL schema holding Heron's tables. */
+  databaseSchema: string;
+  /** Optional PostgreSQL read replica for read endpoints. */
+  readReplicaUrl?: string;
   limits: IngestLimits;
   spanLimits: SpanLimits;
   /** Characters of each span's input and output text kept for full-text search. */
@@ -67,6 +73,7 @@ export interface ConfigFlags {
   port?: string | number;
   grpcPort?: string | number;
   workingDir?: string;
+  databaseUrl?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -99,8 +106,106 @@ function parseInteger(
   return value;
 }
 
+const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
+/** Unquoted-identifier characters only, at most PostgreSQL's 63. */
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+
+/**
+ * The database: `--database-url`, else HERON_/PHOENIX_SQL_DATABASE_URL, else a PostgreSQL URL
+ * built from the HERON_/PHOENIX_POSTGRES_{HOST,PORT,USER,PASSWORD,DB} parts, as Phoenix does.
+ * A `sqlite:///path` URL (Phoenix's SQLAlchemy form) names the SQLite file instead.
+ */
+function databaseSettings(
+  flags: ConfigFlags,
+  env: Env,
+  workingDir: string,
+): { databaseUrl?: string; sqlitePath: string } {
+  const given = flags.databaseUrl?.trim() || fromEnv(env, 'SQL_DATABASE_URL');
+  const what = flags.databaseUrl
+    ? '--database-url'
+    : 'HERON_SQL_DATABASE_URL / PHOENIX_SQL_DATABASE_URL';
+  const sqlitePath = join(workingDir, 'heron.db');
+  if (given === undefined) {
+    const built = postgresUrlFromParts(env);
+    return built === undefined ? { sqlitePath } : { databaseUrl: built, sqlitePath };
+  }
+  if (POSTGRES_URL.test(given)) {
+    try {
+      new URL(given);
+    } catch {
+      throw new ConfigError(
+        `${what} is not a valid URL: expected postgresql://user:password@host:port/database`,
+      );
+    }
+    return { databaseUrl: given, sqlitePath };
+  }
+  // SQLAlchemy's forms: sqlite:///relative/to/cwd.db, sqlite:////absolute.db
+  const sqlite = /^sqlite:\/\/\/([^?]+)/i.exec(given);
+  if (sqlite) return { sqlitePath: resolve(sqlite[1]!) };
+  throw new ConfigError(
+    `${what} must be a postgresql:// URL (or sqlite:///path), got "${given.split(':')[0]}:…"; ` +
+      'leave it unset to use SQLite in the working directory',
+  );
+}
+
+function postgresUrlFromParts(env: Env): string | undefined {
+  let host = fromEnv(env, 'POSTGRES_HOST');
+  const user = fromEnv(env, 'POSTGRES_USER');
+  const password = fromEnv(env, 'POSTGRES_PASSWORD');
+  let port = fromEnv(env, 'POSTGRES_PORT');
+  const db = fromEnv(env, 'POSTGRES_DB');
+  if (host === undefined) {
+    if (user !== undefined || password !== undefined || port !== undefined || db !== undefined) {
+      throw new ConfigError(
+        'PHOENIX_POSTGRES_USER/PASSWORD/PORT/DB are set but PHOENIX_POSTGRES_HOST is not: ' +
+          'set the host too (or give the whole URL in HERON_SQL_DATABASE_URL)',
+      );
+    }
+    return undefined;
+  }
+  if (user === undefined) {
+    throw new ConfigError(
+      'PHOENIX_POSTGRES_HOST is set but PHOENIX_POSTGRES_USER is not: set the user too ' +
+        '(or give the whole URL in HERON_SQL_DATABASE_URL)',
+    );
+  }
+  // "host:port" is accepted; PHOENIX_POSTGRES_PORT wins over a port in the host.
+  const hostPort = /^(.*):(\d+)$/.exec(host);
+  if (hostPort && !host.startsWith('[')) {
+    host = hostPort[1]!;
+    port ??= hostPort[2];
+  }
+  if (port !== undefined) parseInteger(port, 'PHOENIX_POSTGRES_PORT', 5432, 1, 65535);
+  const auth =
+    encodeURIComponent(user) + (password === undefined ? '' : `:${encodeURIComponent(password)}`);
+  return (
+    `postgresql://${auth}@${host}${port === undefined ? '' : `:${port}`}` +
+    (db === undefined ? '' : `/${encodeURIComponent(db)}`)
+  );
+}
+
 export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): HeronConfig {
   const workingDir = flags.workingDir ?? fromEnv(env, 'WORKING_DIR') ?? join(homedir(), '.heron');
+  const { databaseUrl, sqlitePath } = databaseSettings(flags, env, workingDir);
+  const databaseSchema = fromEnv(env, 'SQL_DATABASE_SCHEMA') ?? 'public';
+  if (!SCHEMA_NAME.test(databaseSchema)) {
+    throw new ConfigError(
+      `HERON_SQL_DATABASE_SCHEMA must be a plain schema name (letters, digits, _ and $, not ` +
+        `starting with a digit, at most 63 characters), got "${databaseSchema}"`,
+    );
+  }
+  const readReplicaUrl = fromEnv(env, 'SQL_DATABASE_READ_REPLICA_URL');
+  if (readReplicaUrl !== undefined) {
+    if (!POSTGRES_URL.test(readReplicaUrl)) {
+      throw new ConfigError('HERON_SQL_DATABASE_READ_REPLICA_URL must be a postgresql:// URL');
+    }
+    if (databaseUrl === undefined) {
+      throw new ConfigError(
+        'HERON_SQL_DATABASE_READ_REPLICA_URL is set but no PostgreSQL database is: a read ' +
+          'replica needs the primary (--database-url or HERON_SQL_DATABASE_URL)',
+      );
+    }
+  }
   const port = parseInteger(
     flags.port ?? fromEnv(env, 'PORT'),
     'port (--port, HERON_PORT)',
@@ -186,8 +291,11 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Her
     port,
     grpcPort,
     workingDir,
-    sqlitePath: join(workingDir, 'heron.db'),
+    sqlitePath,
     sqliteSynchronous: synchronous,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    databaseSchema,
+    ...(readReplicaUrl === undefined ? {} : { readReplicaUrl }),
     limits,
     spanLimits,
     searchTextMaxChars: parseInteger(

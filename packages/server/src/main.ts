@@ -1,10 +1,21 @@
 #!/usr/bin/env node
 /**
- * The `heron` command. `heron serve` starts the collector, API and (later) UI in one process.
+ * The `heron` command. `heron serve` starts the collector, API and (later) UI in one process;
+ * `heron migrate` brings the database schema up to date and exits.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, loadConfig, type ConfigFlags } from './config.js';
+import { ConfigError, loadConfig, type ConfigFlags, type HeronConfig } from './config.js';
 import { startServer } from './server.js';
+import { DatabaseConnectError, redactDatabaseUrl } from './store/postgres/postgres-connection.js';
+import {
+  listPostgresMigrations,
+  migratePostgres,
+  PostgresMigrationError,
+} from './store/postgres/postgres-migrations.js';
+import { openSqlite } from './store/sqlite/open-sqlite.js';
+import { listMigrations, migrateSqlite } from './store/sqlite/sqlite-migrations.js';
 
 const program = new Command()
   .name('heron')
@@ -19,6 +30,14 @@ program
   .option('--working-dir <dir>', 'where heron.db lives (HERON_WORKING_DIR, default ~/.heron)')
   .action(async (flags: ConfigFlags) => {
     const config = loadConfig(flags);
+    if (config.databaseUrl !== undefined) {
+      throw new ConfigError(
+        'serving from PostgreSQL is not available yet (it comes with the rest of the PostgreSQL ' +
+          'backend); `heron migrate` can already prepare the database. To serve now, unset ' +
+          'HERON_SQL_DATABASE_URL, PHOENIX_SQL_DATABASE_URL and PHOENIX_POSTGRES_HOST, and Heron ' +
+          'uses SQLite in the working directory.',
+      );
+    }
     const server = await startServer(config);
     server.app.log.info(
       `Heron is listening: OTLP/HTTP and API on http://${config.host}:${server.httpPort} ` +
@@ -42,6 +61,55 @@ program
     process.on('SIGINT', () => stop('SIGINT'));
   });
 
+program
+  .command('migrate')
+  .description(
+    'Apply pending database migrations and exit (SQLite unless a PostgreSQL URL is given)',
+  )
+  .option(
+    '--database-url <url>',
+    'PostgreSQL database to migrate (HERON_SQL_DATABASE_URL; default: SQLite in the working directory)',
+  )
+  .option('--working-dir <dir>', 'where heron.db lives (HERON_WORKING_DIR, default ~/.heron)')
+  .action(async (flags: ConfigFlags) => {
+    const config = loadConfig(flags);
+    if (config.databaseUrl !== undefined) await migratePostgresCommand(config, config.databaseUrl);
+    else migrateSqliteCommand(config);
+  });
+
+async function migratePostgresCommand(config: HeronConfig, url: string): Promise<void> {
+  console.log(
+    `heron: migrating PostgreSQL ${redactDatabaseUrl(url)}, schema "${config.databaseSchema}"`,
+  );
+  const applied = await migratePostgres(url, {
+    schema: config.databaseSchema,
+    onWait: () => console.log('heron: another process is migrating this database; waiting for it'),
+    onApply: (m) => console.log(`heron: applying migration ${m.name}`),
+  });
+  reportMigrations(applied.length, listPostgresMigrations().at(-1)?.version ?? 0);
+}
+
+function migrateSqliteCommand(config: HeronConfig): void {
+  console.log(`heron: migrating SQLite ${config.sqlitePath}`);
+  mkdirSync(dirname(config.sqlitePath), { recursive: true });
+  const db = openSqlite(config.sqlitePath, config.sqliteSynchronous);
+  try {
+    const applied = migrateSqlite(db, (m) => console.log(`heron: applying migration ${m.name}`));
+    reportMigrations(applied.length, listMigrations().at(-1)?.version ?? 0);
+  } finally {
+    db.close();
+  }
+}
+
+function reportMigrations(applied: number, version: number): void {
+  console.log(
+    applied === 0
+      ? `heron: the database is up to date (schema version ${version}); nothing to apply`
+      : `heron: applied ${applied} migration${applied === 1 ? '' : 's'}; ` +
+          `the database is at schema version ${version}`,
+  );
+}
+
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) {
@@ -52,6 +120,14 @@ function port(value: string): number {
 
 program.parseAsync().catch((error: Error) => {
   if (error instanceof ConfigError) {
+    console.error(`heron: ${error.message}`);
+  } else if (error instanceof DatabaseConnectError) {
+    console.error(
+      `heron: ${error.message}. Check that PostgreSQL is running and reachable from here, and ` +
+        'that the URL (--database-url, HERON_SQL_DATABASE_URL or the PHOENIX_POSTGRES_* ' +
+        'settings) names the right host, port, user, password and database.',
+    );
+  } else if (error instanceof PostgresMigrationError) {
     console.error(`heron: ${error.message}`);
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(

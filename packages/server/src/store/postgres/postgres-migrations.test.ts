@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { connectClient, quoteIdent } from './postgres-connection.js';
+import {
+  listPostgresMigrations,
+  migratePostgres,
+  PostgresMigrationError,
+  type Migration,
+} from './postgres-migrations.js';
+import {
+  dropSchema,
+  postgresUnavailable,
+  TEST_DATABASE_URL,
+  testSchemaName,
+} from './postgres-test-database.js';
+
+const skip = await postgresUnavailable();
+
+describe('PostgreSQL migrations', { skip }, () => {
+  const schemas: string[] = [];
+  const freshSchema = () => {
+    const schema = testSchemaName();
+    schemas.push(schema);
+    return schema;
+  };
+  after(async () => {
+    for (const schema of schemas) await dropSchema(schema);
+  });
+
+  async function query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = await connectClient(TEST_DATABASE_URL);
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  const versions = (migrations: Migration[]) => migrations.map((m) => m.version);
+
+  it('applies every migration once, reporting each, and a re-run applies nothing', async () => {
+    const schema = freshSchema();
+    const reported: string[] = [];
+    const applied = await migratePostgres(TEST_DATABASE_URL, {
+      schema,
+      onApply: (m) => reported.push(m.name),
+    });
+    const all = listPostgresMigrations();
+    assert.ok(all.length >= 2);
+    assert.deepEqual(versions(applied), versions(all));
+    assert.deepEqual(
+      reported,
+      all.map((m) => m.name),
+    );
+    const recorded = await query<{ version: number; name: string }>(
+      `SELECT version, name FROM ${quoteIdent(schema)}.heron_migrations ORDER BY version`,
+    );
+    assert.deepEqual(
+      recorded,
+      all.map((m) => ({ version: m.version, name: m.name })),
+    );
+
+    const again = await migratePostgres(TEST_DATABASE_URL, {
+      schema,
+      onApply: () => assert.fail('nothing is left to apply'),
+    });
+    assert.deepEqual(again, []);
+    const count = await query<{ n: string }>(
+      `SELECT COUNT(*) AS n FROM ${quoteIdent(schema)}.heron_migrations`,
+    );
+    assert.equal(Number(count[0]!.n), all.length);
+  });
+
+  it('creates the tables, keys and search indexes in the schema, and seeds user_feedback', async () => {
+    const schema = freshSchema();
+    await migratePostgres(TEST_DATABASE_URL, { schema });
+    const tables = (
+      await query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = $1`,
+        [schema],
+      )
+    ).map((row) => row.table_name);
+    for (const table of [
+      'projects',
+      'sessions',
+      'traces',
+      'spans',
+      'span_annotations',
+      'trace_annotations',
+      'session_annotations',
+      'document_annotations',
+      'annotation_configs',
+      'project_annotation_configs',
+      'heron_migrations',
+    ]) {
+      assert.ok(tables.includes(table), `table ${table} exists`);
+    }
+    const indexes = await query<{ indexname: string; indexdef: string }>(
+      'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1',
+      [schema],
+    );
+    const byName = new Map(indexes.map((row) => [row.indexname, row.indexdef]));
+    assert.match(byName.get('spans_search_input') ?? '', /USING gin .*gin_trgm_ops/);
+    assert.match(byName.get('spans_search_output') ?? '', /USING gin .*gin_trgm_ops/);
+    assert.match(byName.get('spans_trace_id_span_id_key') ?? '', /UNIQUE .*\(trace_id, span_id\)/);
+    assert.match(byName.get('traces_trace_id_key') ?? '', /UNIQUE/);
+    assert.match(byName.get('sessions_project_id_session_id_key') ?? '', /UNIQUE/);
+
+    const columns = await query<{ table_name: string; column_name: string; data_type: string }>(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns
+       WHERE table_schema = $1 AND table_name IN ('spans', 'traces')`,
+      [schema],
+    );
+    const type = (table: string, column: string) =>
+      columns.find((c) => c.table_name === table && c.column_name === column)?.data_type;
+    assert.equal(type('spans', 'start_time'), 'bigint');
+    assert.equal(type('spans', 'attributes'), 'jsonb');
+    assert.equal(type('spans', 'resource_attributes'), 'jsonb');
+    assert.equal(type('spans', 'search_text_input'), 'text');
+    assert.equal(type('traces', 'cost'), 'double precision');
+
+    const configs = await query<{ name: string; type: string; config: unknown }>(
+      `SELECT name, type, config FROM ${quoteIdent(schema)}.annotation_configs`,
+    );
+    assert.deepEqual(configs, [
+      {
+        name: 'user_feedback',
+        type: 'CATEGORICAL',
+        config: {
+          values: [
+            { label: 'positive', score: 1 },
+            { label: 'negative', score: 0 },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('applies each migration exactly once when several nodes start at the same moment', async () => {
+    const schema = freshSchema();
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () => migratePostgres(TEST_DATABASE_URL, { schema })),
+    );
+    const applied = runs.flatMap(versions).sort((a, b) => a - b);
+    assert.deepEqual(
+      applied,
+      versions(listPostgresMigrations()),
+      'each version applied by one run',
+    );
+    const recorded = await query<{ version: number }>(
+      `SELECT version FROM ${quoteIdent(schema)}.heron_migrations ORDER BY version`,
+    );
+    assert.deepEqual(
+      recorded.map((row) => row.version),
+      versions(listPostgresMigrations()),
+    );
+    const seeded = await query<{ n: string }>(
+      `SELECT COUNT(*) AS n FROM ${quoteIdent(schema)}.annotation_configs`,
+    );
+    assert.equal(Number(seeded[0]!.n), 1);
+  });
+
+  it('waits for the lock another node holds, then finds nothing to do', async () => {
+    const schema = freshSchema();
+    await migratePostgres(TEST_DATABASE_URL, { schema });
+    const holder = await connectClient(TEST_DATABASE_URL);
+    try {
+      await holder.query('SELECT pg_advisory_lock(7522525925009304935)');
+      let waited = false;
+      const run = migratePostgres(TEST_DATABASE_URL, { schema, onWait: () => (waited = true) });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(waited, true);
+      await holder.query('SELECT pg_advisory_unlock(7522525925009304935)');
+      assert.deepEqual(await run, []);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('names the migration that failed and leaves nothing of it', async () => {
+    const schema = freshSchema();
+    // A table in the way of 0001's CREATE TABLE projects.
+    await query(`CREATE SCHEMA ${quoteIdent(schema)}`);
+    await query(`CREATE TABLE ${quoteIdent(schema)}.spans (x INTEGER)`);
+    await assert.rejects(
+      migratePostgres(TEST_DATABASE_URL, { schema }),
+      (error: Error) =>
+        error instanceof PostgresMigrationError &&
+        /0001-initial/.test(error.message) &&
+        /rolled back/.test(error.message),
+    );
+    const left = await query(
+      `SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'projects'`,
+      [schema],
+    );
+    assert.equal(left.length, 0, 'the failed migration left no table behind');
+    const recorded = await query(`SELECT * FROM ${quoteIdent(schema)}.heron_migrations`);
+    assert.equal(recorded.length, 0);
+  });
+});
