@@ -5,9 +5,7 @@
  * un-flattened attributes are read from the SQLite file itself.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import Database from 'better-sqlite3';
 import { context, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -16,6 +14,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { storedSpanRow, type StoredSpanRow } from './support/stored-span-row.js';
 import { spawnHeron, type HeronProcess } from '../../packages/server/dist/testing/spawn-heron.js';
 import { bySpanName, listSpans, listTraces } from './support/heron-api.js';
 import { RecordingExporter } from './support/openinference-trace.js';
@@ -24,7 +23,6 @@ import { nsOf } from './support/synthetic-spans.js';
 const PROJECT = 'seed-example';
 
 let heron: HeronProcess;
-let db: Database.Database;
 
 interface Sent {
   traceId: string;
@@ -114,41 +112,25 @@ before(async () => {
     llmStartNs: nsOf(finished.find((s) => s.name === 'ChatCompletion')!.startTime),
   };
   await provider.shutdown();
-  // Acknowledged means committed: the file already holds the spans.
-  db = new Database(join(heron.workingDir, 'heron.db'), { readonly: true, fileMustExist: true });
 });
 
 after(async () => {
-  db?.close();
   await heron?.stop();
 });
 
-interface SpanDbRow {
-  span_id: string;
-  parent_id: string | null;
-  name: string;
-  span_kind: string;
-  attributes: string;
-  model_name: string | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  total_tokens: number | null;
-}
-
-function storedRow(spanId: string): SpanDbRow {
-  const row = db
-    .prepare('SELECT * FROM spans WHERE trace_id = ? AND span_id = ?')
-    .get(sent.traceId, spanId) as SpanDbRow | undefined;
+/** Acknowledged means committed: the database already holds the spans. */
+async function storedRow(spanId: string): Promise<StoredSpanRow> {
+  const row = await storedSpanRow(heron.workingDir, sent.traceId, spanId);
   assert.ok(row, `span ${spanId} is in the database`);
   return row;
 }
 
-test('the ChatCompletion span is stored un-flattened exactly as the seed shows', () => {
-  const row = storedRow(sent.llmId);
+test('the ChatCompletion span is stored un-flattened exactly as the seed shows', async () => {
+  const row = await storedRow(sent.llmId);
   assert.equal(row.name, 'ChatCompletion');
   assert.equal(row.span_kind, 'LLM');
   assert.equal(row.parent_id, sent.chainId);
-  assert.deepEqual(JSON.parse(row.attributes), {
+  assert.deepEqual(row.attributes, {
     openinference: { span: { kind: 'LLM' } },
     llm: { model_name: 'gpt-4', token_count: { prompt: 150, completion: 75 } },
     input: { value: 'What is Phoenix?' },
@@ -160,11 +142,11 @@ test('the ChatCompletion span is stored un-flattened exactly as the seed shows',
   assert.equal(row.total_tokens, 225);
 });
 
-test('the retriever documents are stored as an array of {document: {...}}', () => {
-  const row = storedRow(sent.retrieverId);
+test('the retriever documents are stored as an array of {document: {...}}', async () => {
+  const row = await storedRow(sent.retrieverId);
   assert.equal(row.span_kind, 'RETRIEVER');
   assert.equal(row.parent_id, sent.chainId);
-  assert.deepEqual(JSON.parse(row.attributes), {
+  assert.deepEqual(row.attributes, {
     openinference: { span: { kind: 'RETRIEVER' } },
     input: { value: 'What is Phoenix?' },
     retrieval: {
@@ -176,17 +158,17 @@ test('the retriever documents are stored as an array of {document: {...}}', () =
   });
 });
 
-test("the seed's two flatten examples un-flatten to the seed's nested forms", () => {
-  const row = storedRow(sent.seedKeysId);
+test("the seed's two flatten examples un-flatten to the seed's nested forms", async () => {
+  const row = await storedRow(sent.seedKeysId);
   assert.equal(row.span_kind, 'UNKNOWN');
-  assert.deepEqual(JSON.parse(row.attributes), {
+  assert.deepEqual(row.attributes, {
     llm: { token_count: { completion: 123 } },
     retrieval: { documents: [{ content: 'First doc' }, { content: 'Second doc' }] },
   });
 });
 
 test('the chain span is the root and the API shows the seed span structure', async () => {
-  const chain = storedRow(sent.chainId);
+  const chain = await storedRow(sent.chainId);
   assert.equal(chain.parent_id, null);
   assert.equal(chain.span_kind, 'CHAIN');
 

@@ -28,21 +28,17 @@ program
   .option('--port <port>', 'HTTP port for OTLP/HTTP and the API (HERON_PORT, default 6006)', port)
   .option('--grpc-port <port>', 'OTLP/gRPC port (HERON_GRPC_PORT, default 4317)', port)
   .option('--working-dir <dir>', 'where heron.db lives (HERON_WORKING_DIR, default ~/.heron)')
+  .option(
+    '--database-url <url>',
+    'PostgreSQL instead of SQLite, e.g. postgresql://user@host/db (HERON_SQL_DATABASE_URL)',
+  )
   .action(async (flags: ConfigFlags) => {
     const config = loadConfig(flags);
-    if (config.databaseUrl !== undefined) {
-      throw new ConfigError(
-        'serving from PostgreSQL is not available yet (it comes with the rest of the PostgreSQL ' +
-          'backend); `heron migrate` can already prepare the database. To serve now, unset ' +
-          'HERON_SQL_DATABASE_URL, PHOENIX_SQL_DATABASE_URL and PHOENIX_POSTGRES_HOST, and Heron ' +
-          'uses SQLite in the working directory.',
-      );
-    }
     const server = await startServer(config);
     server.app.log.info(
       `Heron is listening: OTLP/HTTP and API on http://${config.host}:${server.httpPort} ` +
         `(POST /v1/traces), OTLP/gRPC on ${config.host}:${server.grpcPort}, ` +
-        `database ${config.sqlitePath}`,
+        `database ${config.databaseUrl === undefined ? config.sqlitePath : redactDatabaseUrl(config.databaseUrl)}`,
     );
     let stopping = false;
     const stop = (signal: string) => {

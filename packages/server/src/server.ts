@@ -19,6 +19,7 @@ import { IngestQueue } from './ingest/ingest-queue.js';
 import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-receiver.js';
 import { registerOtlpHttpReceiver } from './otlp/http-receiver.js';
 import { QueryTimeoutError } from './store/sqlite/read-pool.js';
+import { PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -32,6 +33,27 @@ export interface HeronServer {
   close(): Promise<void>;
 }
 
+/** PostgreSQL when a database URL is configured, else the SQLite file in the working directory. */
+async function openStore(config: HeronConfig, onMigration: (name: string) => void): Promise<Store> {
+  if (config.databaseUrl !== undefined) {
+    return PostgresStore.open({
+      url: config.databaseUrl,
+      schema: config.databaseSchema,
+      readReplicaUrl: config.readReplicaUrl,
+      searchTextMaxChars: config.searchTextMaxChars,
+      onMigration: (m) => onMigration(m.name),
+    });
+  }
+  return SqliteStore.open({
+    path: config.sqlitePath,
+    synchronous: config.sqliteSynchronous,
+    searchTextMaxChars: config.searchTextMaxChars,
+    readerThreads: config.readerThreads,
+    queryTimeoutMs: config.queryTimeoutMs,
+    onMigration: (m) => onMigration(m.name),
+  });
+}
+
 export async function startServer(config: HeronConfig): Promise<HeronServer> {
   const app = Fastify({
     logger: { level: config.logLevel },
@@ -43,14 +65,7 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
     forceCloseConnections: 'idle',
   });
   let shuttingDown = false;
-  const store = await SqliteStore.open({
-    path: config.sqlitePath,
-    synchronous: config.sqliteSynchronous,
-    searchTextMaxChars: config.searchTextMaxChars,
-    readerThreads: config.readerThreads,
-    queryTimeoutMs: config.queryTimeoutMs,
-    onMigration: (m) => app.log.info(`applying migration ${m.name}`),
-  });
+  const store = await openStore(config, (name) => app.log.info(`applying migration ${name}`));
   const queue = new IngestQueue(store, config.limits);
   const ingester = new ExportIngester(queue, config.spanLimits);
 

@@ -5,6 +5,8 @@
  * Lists, objects and null cannot be matched.
  */
 import type { CompiledFilter, SqlDialectName } from './compiled-filter.js';
+import type { JsonPath } from './json-path.js';
+import { postgresJsonPath } from './postgres-dialect.js';
 
 export type AttributeMatchValue = string | number | boolean;
 
@@ -86,7 +88,7 @@ function jsonMatchCondition(
   key: string,
   value: AttributeMatchValue,
 ): CompiledFilter {
-  if (dialect !== 'sqlite') throw new Error(`attribute match is not implemented for ${dialect}`);
+  if (dialect === 'postgres') return postgresJsonMatchCondition(alias, key, value);
   const path = sqliteJsonPath(key);
   if (path === null) return { sql: '0', params: [] };
   const column = `${alias}.attributes`;
@@ -102,5 +104,46 @@ function jsonMatchCondition(
   return {
     sql: `(json_type(${column}, ?) = 'text' AND json_extract(${column}, ?) = ?)`,
     params: [path, path, value],
+  };
+}
+
+/** The key's path as `sqliteJsonPath` reads it (digit segments before the last are indices). */
+function attributeJsonPath(key: string): JsonPath {
+  const segments = key.split('.');
+  return segments.map((segment, i) =>
+    /^\d+$/.test(segment) && i < segments.length - 1
+      ? { index: String(BigInt(segment)) }
+      : { key: segment },
+  );
+}
+
+/**
+ * The same match on JSONB: the value at the path (strict SQL/JSON path, so types never
+ * coerce) compared as a JSON boolean, a JSON number (numerically: 3 matches 3.0) or a string.
+ * Keys SQLite cannot address (a double quote in a segment) match nothing here too.
+ */
+function postgresJsonMatchCondition(
+  alias: string,
+  key: string,
+  value: AttributeMatchValue,
+): CompiledFilter {
+  const path = key.split('.').some((segment) => segment.includes('"'))
+    ? null
+    : postgresJsonPath(attributeJsonPath(key));
+  if (path === null) return { sql: '(1 = 0)', params: [] };
+  const at = `jsonb_path_query_first(${alias}.attributes, CAST(? AS jsonpath), '{}', true)`;
+  if (typeof value === 'boolean') {
+    return { sql: `(${at} = CAST(? AS jsonb))`, params: [path, value ? 'true' : 'false'] };
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return { sql: '(1 = 0)', params: [] };
+    return {
+      sql: `(SELECT jsonb_typeof(hf_match.v) = 'number' AND CAST(hf_match.v AS numeric) = CAST(? AS numeric) FROM (SELECT ${at} AS v) AS hf_match) IS TRUE`,
+      params: [String(value), path],
+    };
+  }
+  return {
+    sql: `(SELECT jsonb_typeof(hf_match.v) = 'string' AND hf_match.v #>> '{}' = CAST(? AS text) FROM (SELECT ${at} AS v) AS hf_match) IS TRUE`,
+    params: [value, path],
   };
 }

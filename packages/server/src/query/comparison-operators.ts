@@ -191,6 +191,8 @@ export class ComparisonOperators {
         needle.column,
       );
     }
+    // `events in [...]` would compare JSON text exactly (and JSONB with text on PostgreSQL).
+    if (needle.kind === 'text') checkComparable(needle, 'in');
     for (const element of list.elements) checkListElement(element);
     const inList = (operand: Operand, elements: SqlFragment[]): Operand => {
       if (elements.length === 0) {

@@ -155,7 +155,7 @@ export class FilterExpressionCompiler {
         const operand = this.toNumber(this.value(node.operand, scope), '-', node.column);
         return {
           kind: 'number',
-          sql: sql`(- ${operand.sql})`,
+          sql: this.dialect.negate(operand.sql),
           nullable: operand.nullable,
           column: node.column,
           sources: operand.sources,
@@ -183,7 +183,7 @@ export class FilterExpressionCompiler {
     let expression: SqlFragment;
     if (node.operator === '/') expression = this.dialect.divide(left.sql, right.sql);
     else if (node.operator === '%') expression = this.dialect.modulo(left.sql, right.sql);
-    else expression = sql`(${left.sql} ${raw(node.operator)} ${right.sql})`;
+    else expression = this.dialect.arithmetic(node.operator, left.sql, right.sql);
     return {
       kind: 'number',
       sql: expression,

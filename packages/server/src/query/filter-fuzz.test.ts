@@ -17,8 +17,11 @@ import { SESSION_SPANS } from './session-trace-fixture.js';
 import { SPAN_FILTER_SPANS } from './span-filter-fixture.js';
 import { compileSpanFilter } from './span-filter-compiler.js';
 import { compileTraceFilter } from './trace-filter-compiler.js';
+import { POSTGRES_SKIP, PostgresTestDatabase } from './filter-test-dialects.js';
 
 const COUNT = Number(process.env['FILTER_FUZZ_COUNT'] ?? 100_000);
+/** PostgreSQL runs a statement per expression over the network: fewer of them. */
+const POSTGRES_COUNT = Number(process.env['FILTER_FUZZ_POSTGRES_COUNT'] ?? 10_000);
 const SEED = Number(process.env['FILTER_FUZZ_SEED'] ?? 20_240_501);
 
 type Language = 'span' | 'trace' | 'session';
@@ -27,7 +30,11 @@ const COMPILERS: Record<Language, (e: string, d: SqlDialectName) => CompiledFilt
   trace: compileTraceFilter,
   session: compileSessionFilter,
 };
-const TABLES: Record<Language, string> = { span: 'spans', trace: 'traces', session: 'sessions' };
+const TABLES: Record<Language, 'spans' | 'traces' | 'sessions'> = {
+  span: 'spans',
+  trace: 'traces',
+  session: 'sessions',
+};
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
 function random(seed: number): () => number {
@@ -628,6 +635,118 @@ describe('filter fuzzing', () => {
     }
   });
 });
+
+describe('filter fuzzing on PostgreSQL', { skip: POSTGRES_SKIP }, () => {
+  let db: PostgresTestDatabase;
+
+  before(async () => {
+    db = await PostgresTestDatabase.create();
+    await db.insertSpans(SESSION_SPANS);
+    await db.insertSpans(
+      SPAN_FILTER_SPANS.map((span) => ({
+        ...span,
+        trace: span.trace + 100,
+        span: span.span + 100,
+        parent: span.parent === undefined ? undefined : span.parent + 100,
+      })),
+    );
+    await db.annotate('span_annotations', await db.spanRowid('t1-llm'), {
+      name: 'correctness',
+      label: 'correct',
+      score: 1,
+    });
+    await db.annotate('trace_annotations', await db.traceRowid(1), {
+      name: 'quality',
+      label: 'good',
+      score: 0.5,
+    });
+    await db.annotate('session_annotations', await db.sessionRowid('s-alpha'), {
+      name: 'satisfaction',
+      score: 0.9,
+    });
+  });
+  after(() => db.close());
+
+  it(`gives rows or a FilterSyntaxError for ${POSTGRES_COUNT} generated and mutated expressions`, async () => {
+    // The same generator and seed as on SQLite: the first expressions of the same sequence.
+    const generator = new Generator(random(SEED));
+    const counts = new Map<Language, number>();
+    for (const language of ['span', 'trace', 'session'] as const) {
+      counts.set(language, await db.count(TABLES[language]));
+    }
+    const failures: string[] = [];
+    const outcome: Outcome = { rows: 0, errors: 0 };
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < POSTGRES_COUNT && failures.length < 10; i++) {
+      const language = generator.pick(['span', 'span', 'trace', 'session'] as const);
+      let expression = generator.condition(language, 1 + Math.floor(generator.next() * 4));
+      if (generator.chance(0.4)) expression = generator.mutate(expression);
+      else if (generator.chance(0.05)) expression = generator.noise();
+      const problem = await runOnPostgres(db, language, expression, counts.get(language)!, outcome);
+      if (problem !== undefined)
+        failures.push(`#${i} ${language} filter ${JSON.stringify(expression)}: ${problem}`);
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    console.log(
+      `filter fuzz on PostgreSQL: ${POSTGRES_COUNT} expressions (seed ${SEED}) in ${seconds.toFixed(1)} s: ` +
+        `${outcome.rows} ran, ${outcome.errors} FilterSyntaxErrors`,
+    );
+    assert.deepEqual(failures, []);
+    assert.ok(
+      outcome.rows > POSTGRES_COUNT / 10 && outcome.errors > POSTGRES_COUNT / 10,
+      JSON.stringify(outcome),
+    );
+  });
+
+  it('returns nothing for injection attempts in names and literals', async () => {
+    for (const payload of INJECTIONS) {
+      const quoted = JSON.stringify(payload);
+      for (const expression of [
+        `name == ${quoted}`,
+        `span_id == ${quoted} or trace_id == ${quoted}`,
+        `attributes[${quoted}] is not None`,
+        `metadata[${quoted}] == 1`,
+        `annotations[${quoted}]`,
+        `annotations[${quoted}].label == ${quoted}`,
+        `${quoted} in input.value and ${quoted} in name`,
+        `llm.model_name in [${quoted}, ${quoted}]`,
+      ]) {
+        const filter = compileSpanFilter(expression, 'postgres');
+        if (payload.length > 2) assert.ok(!filter.sql.includes(payload), expression);
+        assert.deepEqual(await db.select('spans', filter), [], expression);
+      }
+    }
+  });
+});
+
+/** `run` on PostgreSQL: the compiled condition evaluated for every row, within the statement. */
+async function runOnPostgres(
+  db: PostgresTestDatabase,
+  language: Language,
+  expression: string,
+  rowCount: number,
+  outcome: Outcome,
+): Promise<string | undefined> {
+  let filter: CompiledFilter;
+  try {
+    filter = COMPILERS[language](expression, 'postgres');
+  } catch (error) {
+    if (!(error instanceof FilterSyntaxError)) return `compile threw ${describeError(error)}`;
+    outcome.errors++;
+    return undefined;
+  }
+  let values: unknown[];
+  try {
+    values = await db.conditionValues(TABLES[language] as 'spans', filter);
+  } catch (error) {
+    return `database error ${describeError(error)}`;
+  }
+  if (values.length !== rowCount) return `expected ${rowCount} rows, got ${values.length}`;
+  const bad = values.find((v) => v !== 0 && v !== 1);
+  if (bad !== undefined) return `condition evaluated to ${String(bad)}`;
+  outcome.rows++;
+  return undefined;
+}
 
 /** Runs one expression; returns what went wrong, or undefined when the outcome is legitimate. */
 function run(

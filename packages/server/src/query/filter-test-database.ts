@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { AttributeValue, OtlpKeyValue, OtlpSpan } from '../otlp/otlp-types.js';
 import { normalizeExportRequest } from '../spans/span-normalizer.js';
 import { DEFAULT_SPAN_LIMITS } from '../spans/span-limits.js';
+import type { SpanRecord } from '../spans/span-record.js';
 import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from '../spans/span-search-text.js';
 import { openSqlite } from '../store/sqlite/open-sqlite.js';
 import { registerSearchFunctions } from '../store/sqlite/search-functions.js';
@@ -67,24 +68,7 @@ export class FilterTestDatabase {
   }
 
   insertSpans(spans: readonly TestSpan[]): void {
-    const request = {
-      resourceSpans: spans.map((span) => ({
-        resourceAttributes: keyValues({ 'openinference.project.name': span.project ?? 'default' }),
-        schemaUrl: '',
-        scopeSpans: [
-          {
-            scope: { name: 'test', version: '1', attributes: [] },
-            schemaUrl: '',
-            spans: [otlpSpan(span)],
-          },
-        ],
-      })),
-    };
-    const { spans: records, rejected } = normalizeExportRequest(request, {
-      limits: DEFAULT_SPAN_LIMITS,
-    });
-    if (rejected.length > 0) throw new Error(`test spans rejected: ${JSON.stringify(rejected)}`);
-    this.writer.writeRows(records.map((record) => toSpanRow(record)));
+    this.writer.writeRows(testSpanRecords(spans).map((record) => toSpanRow(record)));
   }
 
   /** Runs the search indexer over up to `limit` spans (the rest stay on the scan path). */
@@ -157,6 +141,28 @@ export class FilterTestDatabase {
     this.db.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Test spans as the production normalizer makes them from OTLP form. */
+export function testSpanRecords(spans: readonly TestSpan[]): SpanRecord[] {
+  const request = {
+    resourceSpans: spans.map((span) => ({
+      resourceAttributes: keyValues({ 'openinference.project.name': span.project ?? 'default' }),
+      schemaUrl: '',
+      scopeSpans: [
+        {
+          scope: { name: 'test', version: '1', attributes: [] },
+          schemaUrl: '',
+          spans: [otlpSpan(span)],
+        },
+      ],
+    })),
+  };
+  const { spans: records, rejected } = normalizeExportRequest(request, {
+    limits: DEFAULT_SPAN_LIMITS,
+  });
+  if (rejected.length > 0) throw new Error(`test spans rejected: ${JSON.stringify(rejected)}`);
+  return records;
 }
 
 function keyValues(attributes: Record<string, AttributeValue>): OtlpKeyValue[] {

@@ -8,8 +8,15 @@
  * matches when the index finds it, or when it is newer than that watermark and a scan of its
  * text finds the needle, so results are exact even while the indexer catches up. Needles of
  * fewer than 3 characters (below one trigram) are scanned.
+ *
+ * PostgreSQL: the writer stores each span's search text already folded (`foldForSearch`) in
+ * `search_text_input` / `search_text_output`, so the condition is a LIKE of the folded needle
+ * (wildcards escaped), which the pg_trgm GIN indexes answer for needles of 3 characters or
+ * more and PostgreSQL scans for shorter ones — exact either way, and nothing to catch up.
  */
 import type { CompiledFilter, SqlDialectName } from './compiled-filter.js';
+import { foldForSearch } from '../spans/span-search-text.js';
+import { toWellFormed } from './postgres-placeholders.js';
 
 export type SearchField = 'input' | 'output' | 'any';
 
@@ -77,9 +84,7 @@ export function fullTextCondition(
   field: SearchField,
   needle: string,
 ): CompiledFilter {
-  if (dialect !== 'sqlite') {
-    throw new Error(`full-text search is not implemented for ${dialect} yet`);
-  }
+  if (dialect === 'postgres') return postgresFullTextCondition(alias, field, needle);
   const match = ftsMatchQuery(field, needle);
   if (match === null) return textScanCondition(alias, field, needle);
   const tail = unindexedMatchIds(field, needle);
@@ -94,4 +99,27 @@ export function fullTextCondition(
 /** An FTS5 phrase: the needle in double quotes, inner quotes doubled (no operators survive). */
 function ftsPhrase(needle: string): string {
   return `"${needle.replaceAll('"', '""')}"`;
+}
+
+/** `\`, `%` and `_` escaped for LIKE … ESCAPE '\'. */
+export function escapeLikePattern(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function postgresFullTextCondition(
+  alias: string,
+  field: SearchField,
+  needle: string,
+): CompiledFilter {
+  const fields: Exclude<SearchField, 'any'>[] = field === 'any' ? ['input', 'output'] : [field];
+  // Stored text has NUL and unpaired surrogates as U+FFFD (postgres-span-row.ts): so the needle.
+  const folded = foldForSearch(toWellFormed(needle)).replaceAll('\0', '\ufffd');
+  const pattern = escapeLikePattern(folded);
+  const conditions = fields.map(
+    (f) => `${alias}.search_text_${f} LIKE '%' || CAST(? AS text) || '%' ESCAPE '\\'`,
+  );
+  return {
+    sql: conditions.length === 1 ? conditions[0]! : `(${conditions.join(' OR ')})`,
+    params: fields.map(() => pattern),
+  };
 }

@@ -3,7 +3,7 @@
  * JSON, text containment, casts and the arithmetic corners where databases disagree (integer
  * division, modulo sign, division by zero, overflow). The compilers build everything else with
  * portable SQL; everything database-specific lives behind this interface, one implementation
- * per database (sqlite-dialect.ts now, PostgreSQL later).
+ * per database (sqlite-dialect.ts, postgres-dialect.ts).
  *
  * Conventions every implementation keeps:
  * - A value that is missing, JSON null, or of the wrong type is SQL NULL. The compilers rely on
@@ -51,6 +51,10 @@ export interface SqlDialect {
   numberToFloat(number: SqlFragment): SqlFragment;
   numberToInteger(number: SqlFragment): SqlFragment;
 
+  /** `+`, `-`, `*` as Python does them on ints and floats; never an overflow error. */
+  arithmetic(operator: '+' | '-' | '*', left: SqlFragment, right: SqlFragment): SqlFragment;
+  /** Unary minus; never an overflow error. */
+  negate(operand: SqlFragment): SqlFragment;
   /** True division (`7 / 2` is 3.5), NULL when dividing by zero. */
   divide(dividend: SqlFragment, divisor: SqlFragment): SqlFragment;
   /** Python's modulo (sign of the divisor), NULL when dividing by zero. */

@@ -21,7 +21,7 @@
 import type Database from 'better-sqlite3';
 import type { JsonPath } from './json-path.js';
 import type { SqlDialect } from './sql-dialect.js';
-import { param, sql, type SqlFragment } from './sql-fragment.js';
+import { param, raw, sql, type SqlFragment } from './sql-fragment.js';
 import { foldForSearch } from '../spans/span-search-text.js';
 
 /** `heron_text_contains(haystack, needle)`: 1 when the folded needle is in the folded haystack. */
@@ -136,6 +136,15 @@ export const sqliteDialect: SqlDialect = {
 
   numberToInteger(number) {
     return sql`CAST(${number} AS INTEGER)`;
+  },
+
+  arithmetic(operator, left, right) {
+    // SQLite turns an integer overflow into a REAL result rather than an error.
+    return sql`(${left} ${raw(operator)} ${right})`;
+  },
+
+  negate(operand) {
+    return sql`(- ${operand})`;
   },
 
   divide(dividend, divisor) {

@@ -1,104 +1,107 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FilterSyntaxError } from './filter-syntax-error.js';
-import { FilterTestDatabase, spanHex, traceHex } from './filter-test-database.js';
+import { spanHex, traceHex } from './filter-test-database.js';
+import {
+  FILTER_TEST_DIALECTS,
+  openDialectTestDatabase,
+  type DialectTestDatabase,
+} from './filter-test-dialects.js';
 import { SESSION_SPANS } from './session-trace-fixture.js';
 import { compileTraceFilter } from './trace-filter-compiler.js';
 
 const T = (n: number): string => traceHex(n);
 
-describe('compileTraceFilter on a real SQLite database', () => {
-  let db: FilterTestDatabase;
+for (const { dialect, skip } of FILTER_TEST_DIALECTS) {
+  describe(`compileTraceFilter on a real ${dialect} database`, { skip }, () => {
+    let db: DialectTestDatabase;
 
-  before(() => {
-    db = new FilterTestDatabase();
-    db.insertSpans(SESSION_SPANS);
-    db.annotate('trace_annotations', db.traceRowid(1), {
-      name: 'resolution',
-      label: 'resolved',
-      score: 1,
+    before(async () => {
+      db = await openDialectTestDatabase(dialect);
+      await db.insertSpans(SESSION_SPANS);
+      await db.annotate('trace_annotations', await db.traceRowid(1), {
+        name: 'resolution',
+        label: 'resolved',
+        score: 1,
+      });
+      await db.annotate('span_annotations', await db.spanRowid('t2-llm'), {
+        name: 'hallucination',
+        label: 'yes',
+      });
     });
-    db.annotate('span_annotations', db.spanRowid('t2-llm'), {
-      name: 'hallucination',
-      label: 'yes',
+    after(() => db.close());
+
+    const expect = async (expression: string, traces: number[]): Promise<void> =>
+      assert.deepEqual(
+        await db.select('traces', compileTraceFilter(expression, dialect)),
+        traces.map(T).sort(),
+        expression,
+      );
+
+    it('filters on the trace rollups', async () => {
+      await expect('latency_ms > 2000', [1]);
+      await expect('num_spans == 3', [1]);
+      await expect('num_spans >= 2', [1, 2]);
+      await expect('error_count > 0', [2]);
+      await expect(
+        'token_count_total == 120 and token_count_prompt == 100 and token_count_completion == 20',
+        [1],
+      );
+      await expect('token_count_total == 10', [2]);
+      await expect('llm_span_count == 1 and tool_span_count == 1', [1]);
+      await expect("trace_id == '00000000000000000000000000000003'", [3]);
+      await expect("'2023-11-14T22:13:30Z' <= start_time < '2023-11-14T22:13:40Z'", [2]);
+      await expect('total_cost is None', [1, 2, 3, 4]);
+    });
+
+    it("reaches through to the root span's input, output and attributes", async () => {
+      await expect("'refund' in input", [1]);
+      await expect("'REFUND ISSUED' in output", [1]);
+      await expect("input == 'Thanks!'", [2]);
+      await expect("'天気' in input", [3]);
+      await expect("'東京の' in input", [3]);
+      await expect("user.id == 'u2'", [3]);
+      await expect("metadata['tier'] == 'gold'", [1]);
+      await expect("attributes['user.id'] == 'u2'", [3]);
+      await expect("'refund' in input.value", [1]);
+      await expect('input is None', [4]);
+      await expect(`root_span_id == '${spanHex(40)}'`, [4]);
+    });
+
+    it('knows the session of a trace', async () => {
+      await expect("session_id == 's-alpha'", [1, 2]);
+      await expect('session_id is None', [4]);
+    });
+
+    it('tests the spans of a trace with any(), all() and count()', async () => {
+      await expect("any(spans, span_kind == 'LLM' and llm.model_name == 'gpt-4o')", [1]);
+      await expect("any(span.status_code == 'ERROR' for span in spans)", [2]);
+      await expect("all(spans, status_code != 'ERROR')", [1, 3, 4]);
+      await expect("count(spans, span_kind == 'LLM') >= 1", [1, 2]);
+      await expect('count(spans) == 1', [3, 4]);
+      await expect('any(spans)', [1, 2, 3, 4]);
+      await expect("any(spans, annotations['hallucination'].label == 'yes')", [2]);
+      await expect("any(s.name == 't1-lookup' and s.latency_ms < latency_ms for s in spans)", [1]);
+      await expect("not any(spans, span_kind == 'TOOL')", [2, 3, 4]);
+    });
+
+    it('filters on trace annotations', async () => {
+      await expect("trace_annotations['resolution'].label == 'resolved'", [1]);
+      await expect("trace_annotations['resolution'].score >= 1", [1]);
+      await expect("trace_annotations['resolution'] is None", [2, 3, 4]);
+      await expect("trace_annotations['resolution']", [1]);
+    });
+
+    it('uses the given alias', async () => {
+      const filter = compileTraceFilter(
+        "'refund' in input and any(spans, span_kind == 'TOOL')",
+        dialect,
+        { alias: 't' },
+      );
+      assert.deepEqual(await db.select('traces', filter, 't'), [T(1)]);
     });
   });
-  after(() => db.close());
-
-  const expect = (expression: string, traces: number[]): void =>
-    assert.deepEqual(
-      db.select('traces', compileTraceFilter(expression, 'sqlite')),
-      traces.map(T).sort(),
-      expression,
-    );
-
-  it('filters on the trace rollups', () => {
-    expect('latency_ms > 2000', [1]);
-    expect('num_spans == 3', [1]);
-    expect('num_spans >= 2', [1, 2]);
-    expect('error_count > 0', [2]);
-    expect(
-      'token_count_total == 120 and token_count_prompt == 100 and token_count_completion == 20',
-      [1],
-    );
-    expect('token_count_total == 10', [2]);
-    expect('llm_span_count == 1 and tool_span_count == 1', [1]);
-    expect("trace_id == '00000000000000000000000000000003'", [3]);
-    expect("'2023-11-14T22:13:30Z' <= start_time < '2023-11-14T22:13:40Z'", [2]);
-    expect('total_cost is None', [1, 2, 3, 4]);
-  });
-
-  it("reaches through to the root span's input, output and attributes", () => {
-    expect("'refund' in input", [1]);
-    expect("'REFUND ISSUED' in output", [1]);
-    expect("input == 'Thanks!'", [2]);
-    expect("'天気' in input", [3]);
-    expect("'東京の' in input", [3]);
-    expect("user.id == 'u2'", [3]);
-    expect("metadata['tier'] == 'gold'", [1]);
-    expect("attributes['user.id'] == 'u2'", [3]);
-    expect("'refund' in input.value", [1]);
-    expect('input is None', [4]);
-    expect(`root_span_id == '${spanHex(40)}'`, [4]);
-  });
-
-  it('knows the session of a trace', () => {
-    expect("session_id == 's-alpha'", [1, 2]);
-    expect('session_id is None', [4]);
-  });
-
-  it('tests the spans of a trace with any(), all() and count()', () => {
-    expect("any(spans, span_kind == 'LLM' and llm.model_name == 'gpt-4o')", [1]);
-    expect("any(span.status_code == 'ERROR' for span in spans)", [2]);
-    expect("all(spans, status_code != 'ERROR')", [1, 3, 4]);
-    expect("count(spans, span_kind == 'LLM') >= 1", [1, 2]);
-    expect('count(spans) == 1', [3, 4]);
-    expect('any(spans)', [1, 2, 3, 4]);
-    expect("any(spans, annotations['hallucination'].label == 'yes')", [2]);
-    expect("any(s.name == 't1-lookup' and s.latency_ms < latency_ms for s in spans)", [1]);
-    expect("not any(spans, span_kind == 'TOOL')", [2, 3, 4]);
-  });
-
-  it('filters on trace annotations', () => {
-    expect("trace_annotations['resolution'].label == 'resolved'", [1]);
-    expect("trace_annotations['resolution'].score >= 1", [1]);
-    expect("trace_annotations['resolution'] is None", [2, 3, 4]);
-    expect("trace_annotations['resolution']", [1]);
-  });
-
-  it('uses the given alias', () => {
-    const filter = compileTraceFilter(
-      "'refund' in input and any(spans, span_kind == 'TOOL')",
-      'sqlite',
-      { alias: 't' },
-    );
-    const rows = db.db
-      .prepare(`SELECT t.trace_id FROM traces AS t WHERE ${filter.sql}`)
-      .pluck()
-      .all(...filter.params);
-    assert.deepEqual(rows, [T(1)]);
-  });
-});
+}
 
 describe('compileTraceFilter: strict names', () => {
   const fails = (

@@ -3,7 +3,8 @@
  * directory, free ports, and a wait until /readyz answers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -48,6 +49,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * With HERON_E2E_DATABASE_URL set, every server runs on PostgreSQL in a schema of its own (named
+ * in the working directory, so a restart on the same working directory finds the same data):
+ * the whole e2e suite then checks the PostgreSQL backend.
+ */
+function postgresEnv(workingDir: string): Record<string, string> {
+  const url = process.env['HERON_E2E_DATABASE_URL'];
+  if (!url) return {};
+  const file = join(workingDir, 'e2e-schema');
+  if (!existsSync(file)) writeFileSync(file, `e2e_${randomBytes(6).toString('hex')}`);
+  return { HERON_SQL_DATABASE_URL: url, HERON_SQL_DATABASE_SCHEMA: readFileSync(file, 'utf8') };
+}
+
 export async function spawnHeron(options: SpawnHeronOptions = {}): Promise<HeronProcess> {
   const workingDir = options.workingDir ?? mkdtempSync(join(tmpdir(), 'heron-'));
   const httpPort = options.httpPort ?? (await freePort());
@@ -60,6 +74,7 @@ export async function spawnHeron(options: SpawnHeronOptions = {}): Promise<Heron
         ...process.env,
         HERON_WORKING_DIR: workingDir,
         HERON_LOG_LEVEL: 'warn',
+        ...postgresEnv(workingDir),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

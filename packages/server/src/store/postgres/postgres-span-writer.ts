@@ -29,12 +29,10 @@ import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from '../../spans/span-search-text.js';
 import type { SpanRecord } from '../../spans/span-record.js';
 import type { InsertSpansResult } from '../store.js';
 import { PG_SPAN_COLUMNS, pgText, toPgSpanValues, type PgSpanValues } from './postgres-span-row.js';
+import { recomputeLockedTraces, type LockedTrace } from './postgres-trace-rollup.js';
+import { DEFAULT_WRITE_ATTEMPTS, inWriteTransaction } from './postgres-transaction.js';
 
-/** Attempts at a batch when PostgreSQL reports a deadlock or serialization failure. */
-export const DEFAULT_WRITE_ATTEMPTS = 5;
-
-/** SQLSTATEs after which the same transaction, run again, may succeed. */
-const RETRYABLE_CODES = new Set(['40001', '40P01']);
+export { DEFAULT_WRITE_ATTEMPTS };
 
 export interface PostgresSpanWriterOptions {
   /** Characters of a span's input/output text kept for full-text search. */
@@ -56,19 +54,6 @@ interface BatchTrace {
   projectName: string;
   startTime: bigint;
   endTime: bigint;
-}
-
-interface LockedTrace {
-  id: string;
-  trace_id: string;
-  project_id: string;
-  session_rowid: string | null;
-}
-
-interface RecomputedTrace {
-  id: string;
-  project_id: string;
-  session_id: string | null;
 }
 
 const SPAN_UPSERT_SQL = (() => {
@@ -103,69 +88,6 @@ const LOCK_TRACES_SQL = `
   ON CONFLICT (trace_id) DO UPDATE SET span_count = traces.span_count
   RETURNING id, trace_id, project_id, session_rowid`;
 
-// The rollup of each trace from its stored spans, with the same definitions and tie-breaks as
-// the SQLite writer (ORDER BY … start_time, span_id; span_id is in the "C" collation).
-const RECOMPUTE_TRACES_SQL = `
-  WITH agg AS (
-    SELECT trace_rowid AS id, MIN(start_time) AS start_time, MAX(end_time) AS end_time,
-      COUNT(*) AS span_count, COUNT(*) FILTER (WHERE status_code = 'ERROR') AS error_count,
-      -- Only LLM spans count: wrapper spans often copy their children's token counts.
-      COALESCE(SUM(prompt_tokens) FILTER (WHERE span_kind = 'LLM'), 0)::bigint AS prompt_tokens,
-      COALESCE(SUM(completion_tokens) FILTER (WHERE span_kind = 'LLM'), 0)::bigint
-        AS completion_tokens,
-      COALESCE(SUM(total_tokens) FILTER (WHERE span_kind = 'LLM'), 0)::bigint AS total_tokens
-    FROM spans WHERE trace_rowid = ANY($1::bigint[])
-    GROUP BY trace_rowid
-  ), root AS (
-    SELECT DISTINCT ON (s.trace_rowid) s.trace_rowid AS id, s.span_id
-    FROM spans s
-    WHERE s.trace_rowid = ANY($1::bigint[])
-      AND (s.parent_id IS NULL OR NOT EXISTS (
-        SELECT 1 FROM spans p WHERE p.trace_id = s.trace_id AND p.span_id = s.parent_id))
-    ORDER BY s.trace_rowid, (s.parent_id IS NOT NULL), s.start_time, s.span_id
-  ), first_session AS (
-    SELECT DISTINCT ON (trace_rowid) trace_rowid AS id, session_id
-    FROM spans WHERE trace_rowid = ANY($1::bigint[]) AND session_id IS NOT NULL
-    ORDER BY trace_rowid, start_time, span_id
-  )
-  UPDATE traces t SET
-    start_time = agg.start_time, end_time = agg.end_time, span_count = agg.span_count,
-    error_count = agg.error_count, prompt_tokens = agg.prompt_tokens,
-    completion_tokens = agg.completion_tokens, total_tokens = agg.total_tokens,
-    root_span_id = root.span_id
-  FROM agg
-    LEFT JOIN root ON root.id = agg.id
-    LEFT JOIN first_session ON first_session.id = agg.id
-  WHERE t.id = agg.id
-  RETURNING t.id, t.project_id, first_session.session_id`;
-
-// Creates or locks sessions, in (project_id, session_id) order, as LOCK_TRACES_SQL does traces.
-// Sessions a trace leaves are locked too (recreated empty if meanwhile deleted, then deleted
-// again below), so every session whose rollup this batch recomputes is held.
-const LOCK_SESSIONS_SQL = `
-  INSERT INTO sessions (project_id, session_id, start_time, end_time)
-  SELECT k.project_id, k.session_id, 0, 0
-  FROM unnest($1::bigint[], $2::text[]) AS k(project_id, session_id)
-  ORDER BY k.project_id, k.session_id
-  ON CONFLICT (project_id, session_id) DO UPDATE SET trace_count = sessions.trace_count
-  RETURNING id, project_id, session_id`;
-
-const SET_TRACE_SESSIONS_SQL = `
-  UPDATE traces t SET session_rowid = u.session_rowid
-  FROM unnest($1::bigint[], $2::bigint[]) AS u(id, session_rowid)
-  WHERE t.id = u.id AND t.session_rowid IS DISTINCT FROM u.session_rowid`;
-
-const RECOMPUTE_SESSIONS_SQL = `
-  UPDATE sessions s SET
-    start_time = agg.start_time, end_time = agg.end_time, trace_count = agg.trace_count
-  FROM (
-    SELECT x.id, COALESCE(MIN(t.start_time), 0) AS start_time,
-      COALESCE(MAX(t.end_time), 0) AS end_time, COUNT(t.id) AS trace_count
-    FROM unnest($1::bigint[]) AS x(id) LEFT JOIN traces t ON t.session_rowid = x.id
-    GROUP BY x.id
-  ) AS agg
-  WHERE s.id = agg.id`;
-
 export class PostgresSpanWriter {
   private readonly searchTextMaxChars: number;
   private readonly maxAttempts: number;
@@ -187,30 +109,14 @@ export class PostgresSpanWriter {
   async insertSpans(spans: SpanRecord[]): Promise<InsertSpansResult> {
     if (spans.length === 0) return { spanCount: 0, traceCount: 0 };
     const { batchSpans, traces } = this.prepare(spans);
-    for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN');
+    return inWriteTransaction(
+      this.pool,
+      { maxAttempts: this.maxAttempts, onRetry: () => this.retries++ },
+      async (client) => {
         await this.write(client, batchSpans, traces);
-        await client.query('COMMIT');
         return { spanCount: spans.length, traceCount: traces.length };
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
-        const code = (error as { code?: string }).code;
-        if (attempt >= this.maxAttempts || code === undefined || !RETRYABLE_CODES.has(code)) {
-          throw error;
-        }
-        this.retries++;
-      } finally {
-        // A connection that could not even roll back is not given back to the pool.
-        client.release(broken);
-      }
-      // Jittered backoff, so two writers that collided do not collide again in lockstep.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-    }
+      },
+    );
   }
 
   /** Converts once (outside the retry loop): one row per span key, traces in batch order. */
@@ -245,22 +151,27 @@ export class PostgresSpanWriter {
     traces: BatchTrace[],
   ): Promise<void> {
     // 1. Projects: created on first use. Only the projects that new traces would go to, as on
-    //    SQLite (the project named by each trace's first span in the batch).
+    //    SQLite (the project named by each trace's first span in the batch). Each is held with
+    //    FOR KEY SHARE (which writers share) until the commit, so a project deleted at the same
+    //    moment cannot vanish under the batch's new traces: the delete waits for the batch, or
+    //    the batch creates the project again.
     const projectNames = [...new Set(traces.map((t) => t.projectName))].sort();
-    await client.query(
-      `INSERT INTO projects (name) SELECT name FROM unnest($1::text[]) AS p(name) ORDER BY name
-       ON CONFLICT (name) DO NOTHING`,
-      [projectNames],
-    );
-    // A separate statement: its snapshot sees a project another writer committed meanwhile.
-    const projectIds = new Map(
-      (
-        await client.query<{ id: string; name: string }>(
-          'SELECT id, name FROM projects WHERE name = ANY($1::text[])',
-          [projectNames],
-        )
-      ).rows.map((row) => [row.name, row.id]),
-    );
+    const projectIds = new Map<string, string>();
+    while (projectIds.size < projectNames.length) {
+      const missing = projectNames.filter((name) => !projectIds.has(name));
+      await client.query(
+        `INSERT INTO projects (name) SELECT name FROM unnest($1::text[]) AS p(name) ORDER BY name
+         ON CONFLICT (name) DO NOTHING`,
+        [missing],
+      );
+      // A separate statement: its snapshot sees a project another writer committed meanwhile.
+      const { rows } = await client.query<{ id: string; name: string }>(
+        `SELECT id, name FROM projects WHERE name = ANY($1::text[]) ORDER BY name
+         FOR KEY SHARE`,
+        [missing],
+      );
+      for (const row of rows) projectIds.set(row.name, row.id);
+    }
 
     // 2. Traces: created or locked.
     const locked = (
@@ -283,69 +194,7 @@ export class PostgresSpanWriter {
     }
     await client.query(SPAN_UPSERT_SQL, columns);
 
-    // 4. Trace rollups from the stored spans.
-    const traceIds = locked.map((row) => row.id);
-    const recomputed = (await client.query<RecomputedTrace>(RECOMPUTE_TRACES_SQL, [traceIds])).rows;
-
-    // 5. Sessions: the one each trace belongs to now, and the one it was in before.
-    const previous = new Map(locked.map((row) => [row.id, row.session_rowid]));
-    const previousRowids = [
-      ...new Set(locked.map((row) => row.session_rowid).filter((id) => id !== null)),
-    ];
-    const keys = new Map<string, { projectId: string; sessionId: string }>();
-    const keyOf = (projectId: string, sessionId: string) => `${projectId}\u0000${sessionId}`;
-    for (const row of recomputed) {
-      if (row.session_id !== null) {
-        keys.set(keyOf(row.project_id, row.session_id), {
-          projectId: row.project_id,
-          sessionId: row.session_id,
-        });
-      }
-    }
-    if (previousRowids.length > 0) {
-      // Keys never change, so reading them unlocked is safe; the lock comes with the upsert.
-      const rows = (
-        await client.query<{ project_id: string; session_id: string }>(
-          'SELECT project_id, session_id FROM sessions WHERE id = ANY($1::bigint[])',
-          [previousRowids],
-        )
-      ).rows;
-      for (const row of rows) {
-        keys.set(keyOf(row.project_id, row.session_id), {
-          projectId: row.project_id,
-          sessionId: row.session_id,
-        });
-      }
-    }
-    if (keys.size === 0) return;
-    const sessions = (
-      await client.query<{ id: string; project_id: string; session_id: string }>(
-        LOCK_SESSIONS_SQL,
-        [[...keys.values()].map((k) => k.projectId), [...keys.values()].map((k) => k.sessionId)],
-      )
-    ).rows;
-    const sessionRowids = new Map(
-      sessions.map((row) => [keyOf(row.project_id, row.session_id), row.id]),
-    );
-    const changed = recomputed
-      .map((row) => ({
-        id: row.id,
-        sessionRowid:
-          row.session_id === null
-            ? null
-            : sessionRowids.get(keyOf(row.project_id, row.session_id))!,
-      }))
-      .filter((row) => row.sessionRowid !== previous.get(row.id));
-    if (changed.length > 0) {
-      await client.query(SET_TRACE_SESSIONS_SQL, [
-        changed.map((row) => row.id),
-        changed.map((row) => row.sessionRowid),
-      ]);
-    }
-    const touchedSessions = sessions.map((row) => row.id);
-    await client.query(RECOMPUTE_SESSIONS_SQL, [touchedSessions]);
-    await client.query('DELETE FROM sessions WHERE id = ANY($1::bigint[]) AND trace_count = 0', [
-      touchedSessions,
-    ]);
+    // 4–5. Trace rollups from the stored spans, then the sessions they are in.
+    await recomputeLockedTraces(client, locked);
   }
 }
