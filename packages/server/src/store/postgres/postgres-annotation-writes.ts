@@ -11,6 +11,7 @@
  * Times come from the database's clock (one clock for every process), at the millisecond, in the
  * ns unit every time column uses, as SQLite stores them. A batch's rows share one time.
  */
+import { DEFAULT_WRITE_ATTEMPTS, inWriteTransaction } from './postgres-transaction.js';
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import {
@@ -37,8 +38,6 @@ import { PG_ANNOTATION_TABLES } from './postgres-annotation-tables.js';
 import { pgJson, pgText } from './postgres-span-row.js';
 
 /** Attempts at a transaction when PostgreSQL reports a deadlock or serialization failure. */
-const WRITE_ATTEMPTS = 5;
-const RETRYABLE_CODES = new Set(['40001', '40P01']);
 
 /** unique_violation on the config name. */
 const CONFIG_NAME_TAKEN = { code: '23505', constraint: 'annotation_configs_name_key' };
@@ -46,33 +45,12 @@ const CONFIG_NAME_TAKEN = { code: '23505', constraint: 'annotation_configs_name_
 /** The transaction's start time, cut to the millisecond, in ns. */
 const NOW_NS_SQL = '(floor(extract(epoch FROM now()) * 1000)::bigint * 1000000)';
 
-/** Runs `work` in a transaction, again (up to a few times) after a deadlock or serialization failure. */
-export async function inTransaction<T>(
+/** Runs `work` in one transaction, again after a deadlock or serialization failure. */
+export function inTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      const code = (error as { code?: string }).code;
-      if (attempt >= WRITE_ATTEMPTS || code === undefined || !RETRYABLE_CODES.has(code)) {
-        throw error;
-      }
-    } finally {
-      // A connection that could not even roll back is not given back to the pool.
-      client.release(broken);
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-  }
+  return inWriteTransaction(pool, { maxAttempts: DEFAULT_WRITE_ATTEMPTS }, work);
 }
 
 /** target id → target rowid (a decimal string), for the ids that exist. */
