@@ -18,7 +18,7 @@ import { ExportIngester } from './ingest/export-ingester.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-receiver.js';
 import { registerOtlpHttpReceiver } from './otlp/http-receiver.js';
-import { QueryTimeoutError } from './store/sqlite/read-pool.js';
+import { QueryTimeoutError } from './store/query-timeout-error.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -41,6 +41,7 @@ async function openStore(config: HeronConfig, onMigration: (name: string) => voi
       schema: config.databaseSchema,
       readReplicaUrl: config.readReplicaUrl,
       searchTextMaxChars: config.searchTextMaxChars,
+      queryTimeoutMs: config.queryTimeoutMs,
       onMigration: (m) => onMigration(m.name),
     });
   }

@@ -16,6 +16,8 @@ export interface PostgresPoolOptions {
   /** Connections at most. */
   max?: number;
   applicationName?: string;
+  /** Statements running longer are cancelled by the server (SQLSTATE 57014); unset = no limit. */
+  statementTimeoutMs?: number;
   /** Told when an idle connection fails (the server restarted, say); the pool replaces it. */
   onIdleError?: (error: Error) => void;
 }
@@ -39,7 +41,11 @@ export function createPostgresPool(options: PostgresPoolOptions): pg.Pool {
     application_name: options.applicationName ?? 'heron',
     // Backslash-escaped as the startup `options` syntax wants (the config restricts schema names
     // to identifier characters, so this is belt and braces).
-    options: `-c search_path=${quoteIdent(schema).replace(/[\\\s]/g, (c) => `\\${c}`)}`,
+    options:
+      `-c search_path=${quoteIdent(schema).replace(/[\\\s]/g, (c) => `\\${c}`)}` +
+      (options.statementTimeoutMs === undefined
+        ? ''
+        : ` -c statement_timeout=${Math.max(1, Math.round(options.statementTimeoutMs))}`),
   });
   // Without a listener, an idle connection's error would crash the process.
   pool.on('error', options.onIdleError ?? (() => {}));
@@ -58,6 +64,11 @@ export function redactDatabaseUrl(url: string): string {
   } catch {
     return '(the database URL, which is not a valid URL)';
   }
+}
+
+/** True when PostgreSQL cancelled the statement because it passed `statement_timeout`. */
+export function isStatementTimeout(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '57014';
 }
 
 /** SQLSTATE / errno codes that mean "this database cannot be reached or logged into". */

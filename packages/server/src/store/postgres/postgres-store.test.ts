@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import pg from 'pg';
 import { spanRecord, traceIdOf } from '../../testing/span-record-fixture.js';
+import { QueryTimeoutError } from '../query-timeout-error.js';
 import { DatabaseConnectError } from './postgres-connection.js';
 import type { Migration } from './postgres-migrations.js';
 import { PostgresStore } from './postgres-store.js';
@@ -61,6 +63,43 @@ describe('PostgresStore.open', { skip }, () => {
       await again.close();
       assert.deepEqual(applied, []);
     } finally {
+      await dropSchema(schema);
+    }
+  });
+
+  it('cancels a long read after the query time limit; writes have no limit', async () => {
+    const schema = testSchemaName();
+    const store = await PostgresStore.open({
+      url: TEST_DATABASE_URL,
+      schema,
+      poolSize: 2,
+      queryTimeoutMs: 300,
+    });
+    // A real long read: another session holds a lock the list has to wait for.
+    const blocker = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await blocker.connect();
+    try {
+      await store.insertSpans([spanRecord({ projectName: 'slow', traceId: traceIdOf(1) })]);
+      const project = await store.getProjectByName('slow');
+      assert.ok(project);
+      await blocker.query('BEGIN');
+      await blocker.query(`LOCK TABLE ${schema}.spans IN ACCESS EXCLUSIVE MODE`);
+      const started = Date.now();
+      await assert.rejects(store.listSpans(project.rowid, { limit: 10 }), (error) => {
+        assert.ok(error instanceof QueryTimeoutError, String(error));
+        assert.match(error.message, /0\.3 s.*HERON_QUERY_TIMEOUT_SECONDS/);
+        return true;
+      });
+      assert.ok(Date.now() - started < 5_000, 'cancelled near the limit, not after the lock');
+      // Ingestion waits for the lock as long as it takes: no time limit on writes.
+      const write = store.insertSpans([spanRecord({ projectName: 'slow', traceId: traceIdOf(2) })]);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await blocker.query('COMMIT');
+      assert.equal((await write).spanCount, 1);
+      assert.equal((await store.listSpans(project.rowid, { limit: 10 })).items.length, 2);
+    } finally {
+      await blocker.end();
+      await store.close();
       await dropSchema(schema);
     }
   });

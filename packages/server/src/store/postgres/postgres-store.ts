@@ -10,8 +10,10 @@
  *   primary too: they are cheap, and they are what a client asks right after writing (log
  *   spans, then annotate them), so they must see their own writes.
  * - Lists, searches, filters, trace outlines and spans, and project summaries (the reads that
- *   may take long) run on the read replica when one is configured, else on the primary. A
- *   replica may lag the primary by its replication delay.
+ *   may take long) run on their own pool: on the read replica when one is configured, else on
+ *   the primary. Its sessions carry the read time limit (HERON_QUERY_TIMEOUT_SECONDS) as
+ *   statement_timeout, so PostgreSQL cancels a runaway read the way SQLite's reader threads
+ *   abandon one. A replica may lag the primary by its replication delay.
  */
 import type pg from 'pg';
 import type { SpanRecord } from '../../spans/span-record.js';
@@ -33,7 +35,8 @@ import type {
   TraceRow,
 } from '../store.js';
 import { PostgresAnnotationStore } from './postgres-annotation-store.js';
-import { createPostgresPool } from './postgres-connection.js';
+import { createPostgresPool, isStatementTimeout } from './postgres-connection.js';
+import { QueryTimeoutError } from '../query-timeout-error.js';
 import { migratePostgres, type Migration } from './postgres-migrations.js';
 import { getProjectBy, listProjects } from './postgres-project-reads.js';
 import {
@@ -69,6 +72,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Characters of a span's input/output text kept for full-text search. */
   searchTextMaxChars?: number;
+  /** Long reads running longer are cancelled (QueryTimeoutError); default: no limit. */
+  queryTimeoutMs?: number;
   onMigration?: (migration: Migration) => void;
 }
 
@@ -82,11 +87,17 @@ export class PostgresStore implements Store {
     await migratePostgres(options.url, { schema: options.schema, onApply: options.onMigration });
     const size = options.poolSize ?? DEFAULT_POSTGRES_POOL_SIZE;
     const pool = createPostgresPool({ url: options.url, schema: options.schema, max: size });
-    const replica =
-      options.readReplicaUrl === undefined
-        ? null
-        : createPostgresPool({ url: options.readReplicaUrl, schema: options.schema, max: size });
-    const store = new PostgresStore(pool, replica, options.searchTextMaxChars);
+    // Long reads get their own pool, on the replica when there is one, whose sessions carry the
+    // read time limit as statement_timeout; writes (ingestion) never get a time limit.
+    const longReads = createPostgresPool({
+      url: options.readReplicaUrl ?? options.url,
+      schema: options.schema,
+      max: size,
+      statementTimeoutMs: options.queryTimeoutMs,
+    });
+    const store = new PostgresStore(pool, longReads, options.searchTextMaxChars, {
+      queryTimeoutMs: options.queryTimeoutMs,
+    });
     try {
       await store.ping();
     } catch (error) {
@@ -96,19 +107,34 @@ export class PostgresStore implements Store {
     return store;
   }
 
-  /** For tests and tools that manage their own pools; `close()` ends them. */
+  /**
+   * For tests and tools that manage their own pools; `close()` ends them. `longReads` serves the
+   * reads that may take long (the primary when null); `queryTimeoutMs` is the statement_timeout
+   * its sessions were opened with, for the error message.
+   */
   constructor(
     private readonly pool: pg.Pool,
-    private readonly replica: pg.Pool | null = null,
+    private readonly longReads: pg.Pool | null = null,
     searchTextMaxChars?: number,
+    private readonly limits: { queryTimeoutMs?: number } = {},
   ) {
     this.annotations = new PostgresAnnotationStore(pool);
     this.spanWriter = new PostgresSpanWriter(pool, { searchTextMaxChars });
   }
 
-  /** The pool long reads use: the replica if there is one. */
-  private get reads(): pg.Pool {
-    return this.replica ?? this.pool;
+  /**
+   * Runs a read that may take long on the long-reads pool, turning a statement_timeout
+   * cancellation into QueryTimeoutError (answered 503 with advice).
+   */
+  private async longRead<T>(read: (pool: pg.Pool) => Promise<T>): Promise<T> {
+    try {
+      return await read(this.longReads ?? this.pool);
+    } catch (error) {
+      if (isStatementTimeout(error) && this.limits.queryTimeoutMs !== undefined) {
+        throw new QueryTimeoutError(this.limits.queryTimeoutMs);
+      }
+      throw error;
+    }
   }
 
   private write<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -122,7 +148,7 @@ export class PostgresStore implements Store {
   }
 
   async listProjects(query: ProjectListQuery): Promise<Page<ProjectRow>> {
-    return listProjects(this.reads, query);
+    return this.longRead((pool) => listProjects(pool, query));
   }
 
   async getProjectById(rowid: number): Promise<ProjectRow | null> {
@@ -162,11 +188,11 @@ export class PostgresStore implements Store {
   }
 
   async listSpans(projectId: number, query: SpanListQuery): Promise<Page<StoredSpan>> {
-    return listSpans(this.reads, projectId, query);
+    return this.longRead((pool) => listSpans(pool, projectId, query));
   }
 
   async listTraces(projectId: number, query: TraceListQuery): Promise<KeysetPage<TraceRow>> {
-    return listTraces(this.reads, projectId, query);
+    return this.longRead((pool) => listTraces(pool, projectId, query));
   }
 
   async getTrace(traceId: string): Promise<TraceRow | null> {
@@ -178,11 +204,11 @@ export class PostgresStore implements Store {
   }
 
   async listTraceSpanOutlines(traceRowids: number[]): Promise<SpanOutline[]> {
-    return listTraceSpanOutlines(this.reads, traceRowids);
+    return this.longRead((pool) => listTraceSpanOutlines(pool, traceRowids));
   }
 
   async listTraceSpans(traceRowid: number, limit: number): Promise<StoredSpan[]> {
-    return listTraceSpans(this.reads, traceRowid, limit);
+    return this.longRead((pool) => listTraceSpans(pool, traceRowid, limit));
   }
 
   async deleteTrace(rowid: number): Promise<boolean> {
@@ -213,11 +239,11 @@ export class PostgresStore implements Store {
   }
 
   async listSessions(projectId: number, query: SessionListQuery): Promise<Page<SessionRow>> {
-    return listSessions(this.reads, projectId, query);
+    return this.longRead((pool) => listSessions(pool, projectId, query));
   }
 
   async listSessionTraces(sessionRowid: number): Promise<TraceRow[]> {
-    return listSessionTraces(this.reads, sessionRowid);
+    return this.longRead((pool) => listSessionTraces(pool, sessionRowid));
   }
 
   async deleteSessions(rowids: number[]): Promise<number> {
@@ -229,18 +255,18 @@ export class PostgresStore implements Store {
     startTime?: bigint,
     endTime?: bigint,
   ): Promise<ProjectSummary> {
-    return projectSummary(this.reads, projectId, startTime, endTime);
+    return this.longRead((pool) => projectSummary(pool, projectId, startTime, endTime));
   }
 
   /** The primary and, when configured, the replica answer. */
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
-    if (this.replica) await this.replica.query('SELECT 1');
+    if (this.longReads) await this.longReads.query('SELECT 1');
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.pool.end(), this.replica?.end()]);
+    await Promise.all([this.pool.end(), this.longReads?.end()]);
   }
 }

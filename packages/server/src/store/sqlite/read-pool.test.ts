@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spanRecord } from '../../testing/span-record-fixture.js';
-import { QueryTimeoutError } from './read-pool.js';
+import { QueryTimeoutError } from '../query-timeout-error.js';
 import { SqliteStore } from './sqlite-store.js';
 
 /** A condition that takes seconds to evaluate: counting to 20 million in SQL. */

@@ -8,19 +8,9 @@
  * cannot be interrupted from outside: the old thread ends when SQLite returns to JavaScript.)
  */
 import { Worker } from 'node:worker_threads';
+import { QueryTimeoutError } from '../query-timeout-error.js';
 import type { ReadArgs, ReadOperationName, ReadResult } from './read-operations.js';
 import type { ReaderWorkerData, ReadRequest, ReadResponse } from './sqlite-reader-worker.js';
-
-/** A read stopped because it ran longer than the query time limit. */
-export class QueryTimeoutError extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(
-      `The query ran longer than ${timeoutMs / 1000} s and was abandoned; narrow the time range ` +
-        'or make the filter more selective (HERON_QUERY_TIMEOUT_SECONDS sets the limit)',
-    );
-    this.name = 'QueryTimeoutError';
-  }
-}
 
 export interface ReadPoolOptions {
   threads: number;
