@@ -8,6 +8,11 @@
  *   is measured from each request's scheduled time, so a stalled client cannot hide a stall.
  * - decode only: decode + normalize + row serialisation in this process, on one core, with no
  *   HTTP and no database: the floor the server's own work cannot go below.
+ *
+ * On PostgreSQL (`databaseUrl`), every run gets a fresh schema, dropped afterwards, and the
+ * decode-only run (which touches no database) is left to the SQLite suite; instead a third run
+ * puts two servers on the same database and schema, the connections split between them, to see
+ * how throughput scales with nodes. Those runs also measure the CPU of the PostgreSQL processes.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +26,9 @@ import { spawnHeron, type HeronProcess } from '../../packages/server/dist/testin
 import { OtlpHttpSender, type ExportOutcome } from './http-sender.js';
 import type { PayloadGenerator } from './payload-generator.js';
 import { ProcessSampler, cpuPressureAvg60, type ThreadCpu } from './process-sampler.js';
+import { PostgresCpuSampler, type PostgresCpu } from './postgres-cpu-sampler.js';
+import { PostgresWaitSampler, type PostgresWaits } from './postgres-wait-sampler.js';
+import { countSpans, dropSchema, freshIngestSchema, trackSchema } from './postgres-bench-schema.js';
 import { summarizeCpuProfiles, type ProfileSummary } from './cpu-profile-summary.js';
 
 export interface IngestBenchOptions {
@@ -35,6 +43,8 @@ export interface IngestBenchOptions {
   profileSeconds: number;
   /** Server environment for both runs (e.g. HERON_SQLITE_SYNCHRONOUS). */
   serverEnv?: Record<string, string>;
+  /** PostgreSQL instead of SQLite: each run in a fresh schema of this database. */
+  databaseUrl?: string;
   log: (message: string) => void;
 }
 
@@ -65,6 +75,9 @@ export interface ServerUsage {
 }
 
 export interface ThroughputResult {
+  /** Servers sharing the load (2 only on PostgreSQL, on one database and schema). */
+  nodes: number;
+  connections: number;
   seconds: number;
   spansPerSecond: number;
   requestsPerSecond: number;
@@ -74,7 +87,14 @@ export interface ThroughputResult {
   otherErrors: number;
   firstError?: string;
   rejectedSpans: number;
+  /** The first (or only) server. */
   server: ServerUsage;
+  /** Every server, in start order. */
+  servers: ServerUsage[];
+  /** On PostgreSQL: the database server's CPU in the window (when it runs on this machine). */
+  postgres?: PostgresCpu;
+  /** On PostgreSQL: what the servers' backends were doing in the window. */
+  waits?: PostgresWaits;
   /** This process's CPU in the window, in cores. */
   clientCpuCores: number;
   stored: StoredCheck;
@@ -92,6 +112,7 @@ export interface HalfRateResult {
   otherErrors: number;
   firstError?: string;
   server: ServerUsage;
+  postgres?: PostgresCpu;
   stored: StoredCheck;
 }
 
@@ -115,6 +136,14 @@ export interface IngestResults {
   profiled?: ThroughputResult;
 }
 
+export interface PostgresIngestResults {
+  /** One server. */
+  throughput: ThroughputResult;
+  halfRate: HalfRateResult;
+  /** Two servers on the same database and schema. */
+  twoNodes: ThroughputResult;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runIngestBench(
@@ -133,26 +162,72 @@ export async function runIngestBench(
   return { throughput, halfRate, decode, profiled };
 }
 
-async function startServer(options: IngestBenchOptions, env: Record<string, string> = {}) {
-  const server = await spawnHeron({ env: { ...options.serverEnv, ...env }, timeoutMs: 60_000 });
-  options.log(
-    `  server pid ${server.child.pid} on ${server.baseUrl}, data in ${server.workingDir}`,
-  );
-  return server;
+/** One node at max throughput and at half rate, then two nodes on the same schema. */
+export async function runPostgresIngestBench(
+  generator: PayloadGenerator,
+  options: IngestBenchOptions & { databaseUrl: string },
+): Promise<PostgresIngestResults> {
+  const throughput = await runMaxThroughput(generator, options);
+  const halfRate = await runHalfRate(generator, throughput.spansPerSecond / 2, options);
+  const twoNodes = await runMaxThroughput(generator, options, { nodes: 2 });
+  return { throughput, halfRate, twoNodes };
+}
+
+/** Servers of one run, and on PostgreSQL the fresh schema they share. */
+interface RunServers {
+  servers: HeronProcess[];
+  schema?: string;
+}
+
+async function startServers(
+  options: IngestBenchOptions,
+  nodes: number,
+  env: Record<string, string> = {},
+): Promise<RunServers> {
+  const url = options.databaseUrl;
+  if (nodes > 1 && url === undefined) throw new Error('several nodes need PostgreSQL');
+  const schema = url === undefined ? undefined : freshIngestSchema();
+  const database: Record<string, string> =
+    url === undefined || schema === undefined
+      ? {}
+      : { HERON_SQL_DATABASE_URL: url, HERON_SQL_DATABASE_SCHEMA: schema };
+  const run: RunServers = { servers: [], schema };
+  if (url !== undefined && schema !== undefined) trackSchema(url, schema);
+  try {
+    // One after the other: the first creates the schema, the others find it migrated.
+    for (let i = 0; i < nodes; i++) {
+      const server = await spawnHeron({
+        env: { ...options.serverEnv, ...env, ...database },
+        timeoutMs: 60_000,
+      });
+      run.servers.push(server);
+      options.log(
+        `  server pid ${server.child.pid} on ${server.baseUrl}, ` +
+          (schema === undefined ? `data in ${server.workingDir}` : `PostgreSQL schema ${schema}`),
+      );
+    }
+  } catch (error) {
+    await Promise.all(run.servers.map((s) => s.stop()));
+    if (url !== undefined && schema !== undefined) await dropSchema(url, schema);
+    throw error;
+  }
+  return run;
 }
 
 export async function runMaxThroughput(
   generator: PayloadGenerator,
   options: IngestBenchOptions,
-  profiling?: { profileDir: string; durationSeconds: number },
+  variant: { profileDir?: string; durationSeconds?: number; nodes?: number } = {},
 ): Promise<ThroughputResult> {
   const { log } = options;
-  const durationSeconds = profiling?.durationSeconds ?? options.durationSeconds;
+  const profiling = variant.profileDir;
+  const nodes = variant.nodes ?? 1;
+  const durationSeconds = variant.durationSeconds ?? options.durationSeconds;
   log(
-    `ingest: max throughput${profiling ? ' with the CPU profiler on' : ''}, ${options.connections} connections, ${options.warmupSeconds} s warm-up + ${durationSeconds} s`,
+    `ingest: max throughput${profiling ? ' with the CPU profiler on' : ''}${nodes > 1 ? ` on ${nodes} nodes` : ''}${options.databaseUrl ? ' (PostgreSQL)' : ''}, ${options.connections} connections, ${options.warmupSeconds} s warm-up + ${durationSeconds} s`,
   );
-  if (profiling) mkdirSync(profiling.profileDir, { recursive: true });
-  const profileDir = profiling ? mkdtempSync(join(profiling.profileDir, 'cpu-')) : undefined;
+  if (profiling) mkdirSync(profiling, { recursive: true });
+  const profileDir = profiling ? mkdtempSync(join(profiling, 'cpu-')) : undefined;
   // Node 20 does not take --cpu-prof in NODE_OPTIONS; a preload profiles on SIGUSR2 instead.
   const profileEnv: Record<string, string> = profileDir
     ? {
@@ -160,9 +235,25 @@ export async function runMaxThroughput(
         HERON_BENCH_PROFILE_DIR: profileDir,
       }
     : {};
-  const server = await startServer(options, profileEnv);
-  const sampler = new ProcessSampler(server.child.pid!);
-  const sender = new OtlpHttpSender(server.baseUrl, options.connections);
+  const run = await startServers(options, nodes, profileEnv);
+  const server = run.servers[0]!;
+  const samplers = run.servers.map((s) => new ProcessSampler(s.child.pid!));
+  const postgresSampler = options.databaseUrl
+    ? new PostgresCpuSampler(
+        options.databaseUrl,
+        run.servers.map((s) => s.child.pid!),
+      )
+    : undefined;
+  const waitSampler = options.databaseUrl
+    ? new PostgresWaitSampler(
+        options.databaseUrl,
+        run.servers.map((s) => s.child.pid!),
+      )
+    : undefined;
+  // Connection i talks to server i mod nodes: the load is split evenly.
+  const senders = run.servers.map(
+    (s) => new OtlpHttpSender(s.baseUrl, Math.ceil(options.connections / nodes)),
+  );
   const latencies: number[] = [];
   let ackedTotal = 0;
   let ackedInWindow = 0;
@@ -176,7 +267,8 @@ export async function runMaxThroughput(
   let windowStart = Infinity;
   let windowEnd = Infinity;
 
-  const connection = async () => {
+  const connection = async (index: number) => {
+    const sender = senders[index % senders.length]!;
     while (!stopping) {
       const lease = generator.next();
       const sentAt = performance.now();
@@ -206,14 +298,16 @@ export async function runMaxThroughput(
     }
   };
 
-  sampler.start();
+  for (const sampler of samplers) sampler.start();
   const cpuStart = process.cpuUsage();
-  const workers = Array.from({ length: options.connections }, () => connection());
+  const workers = Array.from({ length: options.connections }, (_, i) => connection(i));
   await sleep(options.warmupSeconds * 1000);
   log(`  warm-up done (${ackedTotal} spans acknowledged); measuring…`);
   windowStart = performance.now();
   windowEnd = windowStart + durationSeconds * 1000;
-  sampler.resetCpu();
+  for (const sampler of samplers) sampler.resetCpu();
+  postgresSampler?.start();
+  await waitSampler?.start();
   if (profileDir) process.kill(server.child.pid!, 'SIGUSR2');
   const clientCpuWindowStart = process.cpuUsage(cpuStart);
   const progress = setInterval(() => {
@@ -224,20 +318,31 @@ export async function runMaxThroughput(
   }, 5000);
   await sleep(durationSeconds * 1000);
   clearInterval(progress);
-  const usage = sampler.stop();
+  const usages = samplers.map((sampler) => sampler.stop());
   const clientCpu = process.cpuUsage(cpuStart);
+  const postgres = await postgresSampler?.stop();
+  const waits = await waitSampler?.stop();
   if (profileDir) process.kill(server.child.pid!, 'SIGUSR2');
   stopping = true;
   await Promise.all(workers);
-  sender.close();
+  for (const sender of senders) sender.close();
 
   const seconds = durationSeconds;
   const clientCpuSeconds =
     (clientCpu.user + clientCpu.system - clientCpuWindowStart.user - clientCpuWindowStart.system) /
     1e6;
   if (profileDir) await waitForFile(join(profileDir, 'main.cpuprofile'), 30_000);
-  const stored = await checkStored(server, ackedTotal, log);
+  const stored = await checkStored(run, options, ackedTotal);
+  const pressure = cpuPressureAvg60();
+  const servers: ServerUsage[] = usages.map((usage) => ({
+    peakRssBytes: usage.peakRssBytes,
+    cpuPressure: pressure,
+    cpuCores: usage.cpuSeconds / seconds,
+    threads: usage.threads,
+  }));
   const result: ThroughputResult = {
+    nodes,
+    connections: options.connections,
     seconds,
     spansPerSecond: ackedInWindow / seconds,
     requestsPerSecond: requestsInWindow / seconds,
@@ -247,12 +352,10 @@ export async function runMaxThroughput(
     otherErrors,
     firstError,
     rejectedSpans: rejected,
-    server: {
-      peakRssBytes: usage.peakRssBytes,
-      cpuPressure: cpuPressureAvg60(),
-      cpuCores: usage.cpuSeconds / seconds,
-      threads: usage.threads,
-    },
+    server: servers[0]!,
+    servers,
+    postgres,
+    waits,
     clientCpuCores: clientCpuSeconds / seconds,
     stored,
   };
@@ -279,8 +382,12 @@ export async function runHalfRate(
   log(
     `ingest: half rate, open loop at ${Math.round(spansPerSecond)} spans/s (${requestsPerSecond.toFixed(1)} requests/s), ${warmupSeconds} s warm-up + ${options.halfRateSeconds} s`,
   );
-  const server = await startServer(options);
+  const run = await startServers(options, 1);
+  const server = run.servers[0]!;
   const sampler = new ProcessSampler(server.child.pid!);
+  const postgresSampler = options.databaseUrl
+    ? new PostgresCpuSampler(options.databaseUrl, [server.child.pid!])
+    : undefined;
   const sender = new OtlpHttpSender(server.baseUrl, 256);
   const latencies: number[] = [];
   const lags: number[] = [];
@@ -330,6 +437,7 @@ export async function runHalfRate(
       if (!windowStarted && now >= windowStart) {
         windowStarted = true;
         sampler.resetCpu();
+        postgresSampler?.start();
       }
       for (;;) {
         const due = start + index * intervalMs;
@@ -346,9 +454,10 @@ export async function runHalfRate(
     setTimeout(tick, Math.max(0, start - performance.now()));
   });
   const usage = sampler.stop();
+  const postgres = await postgresSampler?.stop();
   await Promise.all(inFlight);
   sender.close();
-  const stored = await checkStored(server, ackedTotal, log);
+  const stored = await checkStored(run, options, ackedTotal);
   const lagPercentiles = percentiles(lags);
   const result: HalfRateResult = {
     seconds: options.halfRateSeconds,
@@ -365,6 +474,7 @@ export async function runHalfRate(
       cpuCores: usage.cpuSeconds / options.halfRateSeconds,
       threads: usage.threads,
     },
+    postgres,
     stored,
   };
   log(
@@ -423,34 +533,58 @@ export function runDecodeOnly(
   return result;
 }
 
-/** Asks the API for a trace, stops the server, then counts the rows in its database. */
+/**
+ * Asks every server's API for a trace, stops the servers, then counts the rows in their database
+ * (the SQLite file, or the run's PostgreSQL schema, which is dropped afterwards).
+ */
 async function checkStored(
-  server: HeronProcess,
+  run: RunServers,
+  options: Pick<IngestBenchOptions, 'databaseUrl' | 'log'>,
   ackedSpans: number,
-  log: (message: string) => void,
 ): Promise<StoredCheck> {
-  let apiSawTraces = false;
-  try {
-    const response = await fetch(`${server.baseUrl}/v1/projects/default/traces?limit=1`);
-    const body = (await response.json()) as { data?: unknown[] };
-    apiSawTraces = response.ok && (body.data?.length ?? 0) === 1;
-  } catch (error) {
-    log(`  GET /v1/projects/default/traces failed: ${(error as Error).message}`);
+  const { log } = options;
+  let apiSawTraces = true;
+  for (const server of run.servers) {
+    try {
+      const response = await fetch(`${server.baseUrl}/v1/projects/default/traces?limit=1`);
+      const body = (await response.json()) as { data?: unknown[] };
+      apiSawTraces &&= response.ok && (body.data?.length ?? 0) === 1;
+    } catch (error) {
+      apiSawTraces = false;
+      log(`  GET /v1/projects/default/traces failed: ${(error as Error).message}`);
+    }
   }
-  const exitCode = await server.stop();
-  if (exitCode !== 0)
-    log(`  server exited with code ${exitCode}:\n${server.output().slice(-2000)}`);
-  const db = new Database(join(server.workingDir, 'heron.db'), { readonly: true });
+  for (const server of run.servers) {
+    const exitCode = await server.stop();
+    if (exitCode !== 0)
+      log(`  server exited with code ${exitCode}:\n${server.output().slice(-2000)}`);
+  }
   let storedSpans: number;
   try {
-    storedSpans = (db.prepare('SELECT COUNT(*) AS n FROM spans').get() as { n: number }).n;
+    storedSpans =
+      options.databaseUrl !== undefined && run.schema !== undefined
+        ? await countSpans(options.databaseUrl, run.schema)
+        : countSqliteSpans(join(run.servers[0]!.workingDir, 'heron.db'));
   } finally {
-    db.close();
+    for (const server of run.servers) {
+      rmSync(server.workingDir, { recursive: true, force: true });
+    }
+    if (options.databaseUrl !== undefined && run.schema !== undefined) {
+      await dropSchema(options.databaseUrl, run.schema);
+    }
   }
-  rmSync(server.workingDir, { recursive: true, force: true });
   const ok = apiSawTraces && storedSpans === ackedSpans;
   log(`  stored ${storedSpans} spans, acknowledged ${ackedSpans}: ${ok ? 'OK' : 'MISMATCH'}`);
   return { ackedSpans, storedSpans, apiSawTraces, ok };
+}
+
+function countSqliteSpans(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM spans').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
 }
 
 function percentiles(values: number[]): Latency {

@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 
 /** Linux USER_HZ; the kernel reports utime/stime in these ticks (100 on every common build). */
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 
 export interface ThreadCpu {
   /** Thread name from /proc (e.g. "node", "V8 DefaultWorke", "libuv-worker"). */

@@ -6,11 +6,16 @@
  *
  * Every answer is checked (status 200 and the rows it must contain): a fast failing request
  * is not a result. A query that fails is reported with its status and message instead of times.
+ *
+ * The store is a QueryTarget: the cached SQLite file (sqliteQueryTarget, below) or the same
+ * generated spans in a PostgreSQL schema (postgres-query-store.ts); the queries and their checks
+ * are the same on both.
  */
 import Database from 'better-sqlite3';
 import { Agent, request } from 'node:http';
 import { encodeKeysetCursor } from '../../packages/server/dist/query/keyset-cursor.js';
 import { spawnHeron, type HeronProcess } from '../../packages/server/dist/testing/spawn-heron.js';
+import { rmSync } from 'node:fs';
 import { ProcessSampler, cpuPressureAvg60, rssBytes } from './process-sampler.js';
 import { mulberry32 } from './payload-generator.js';
 import {
@@ -21,10 +26,34 @@ import {
   type QueryStoreMeta,
 } from './query-store-generator.js';
 
+/** The store a query run reads, on either backend, ready to serve. */
+export interface QueryTarget {
+  backend: 'sqlite' | 'postgres';
+  meta: QueryStoreMeta;
+  /** False when a cached store was reused. */
+  generated: boolean;
+  /** Where the data is, for the report (a path under bench/, or a schema). */
+  location: string;
+  /** Bytes on disk (SQLite: the file and its WAL; PostgreSQL: the schema's relations). */
+  bytes: number;
+  storage?: StorageBreakdown;
+  /** The step after writing the spans, for the report, e.g. "the full-text index caught up". */
+  afterWrite: { label: string; seconds: number | null };
+  /** Random trace ids of the main project and a keyset cursor in the middle of its trace list. */
+  sampleIds(count: number): Promise<SampledIds>;
+  /** Starts `heron serve` on the store. */
+  spawn(): Promise<HeronProcess>;
+  /** Resolves when the running server answers from the complete store. */
+  ready(log: (message: string) => void): Promise<void>;
+}
+
+export interface SampledIds {
+  traceIds: string[];
+  middleCursor: string;
+}
+
 export interface QueryBenchOptions {
-  storeDir: string;
-  /** Traces in the main project of the generated store. */
-  traces: number;
+  target: QueryTarget;
   iterations: number;
   warmup: number;
   /** A query stops after this many seconds of timed requests (with at least 5 done). */
@@ -63,13 +92,15 @@ export interface QueryTiming {
 }
 
 export interface QueryResults {
+  backend: QueryTarget['backend'];
   meta: QueryStoreMeta;
   /** False when the cached store was reused. */
   generated: boolean;
-  dbPath: string;
+  location: string;
   dbBytes: number;
-  /** Bytes per part of the database (dbstat), when SQLite was built with it. */
+  /** Bytes per part of the database (SQLite: dbstat, when built with it). */
   storage?: StorageBreakdown;
+  afterWrite: QueryTarget['afterWrite'];
   iterations: number;
   warmup: number;
   queries: QueryTiming[];
@@ -117,26 +148,19 @@ class QueryFailure extends Error {
 }
 
 export async function runQueryBench(options: QueryBenchOptions): Promise<QueryResults> {
-  const { log } = options;
-  const store = await ensureQueryStore({ dir: options.storeDir, traces: options.traces, log });
-  const meta = store.meta;
+  const { log, target } = options;
+  const meta = target.meta;
   const counts = meta.counts!;
 
-  const setup = sampleIds(store.dbPath, meta, 200);
-  const storage = storageBreakdown(store.dbPath);
-  log('query: starting heron serve on the store');
+  const setup = await target.sampleIds(200);
+  log(`query: starting heron serve on the store (${target.location})`);
   const startAt = performance.now();
-  const server = await spawnHeron({ workingDir: store.dir, timeoutMs: 600_000 });
+  const server = await target.spawn();
   const startupSeconds = (performance.now() - startAt) / 1000;
   log(
     `  server pid ${server.child.pid} on ${server.baseUrl}, ready in ${startupSeconds.toFixed(1)} s`,
   );
-  const reader = new Database(store.dbPath, { readonly: true });
-  try {
-    await waitForSearchIndex(reader, log);
-  } finally {
-    reader.close();
-  }
+  await target.ready(log);
 
   const client = new HttpClient(server.baseUrl);
   const idleRssBytes = rssBytes(server.child.pid!) ?? 0;
@@ -330,6 +354,7 @@ export async function runQueryBench(options: QueryBenchOptions): Promise<QueryRe
     client.close();
     const code = await server.stop();
     if (code !== 0) log(`  server exited with code ${code}:\n${tail(server)}`);
+    if (target.backend === 'postgres') rmSync(server.workingDir, { recursive: true, force: true });
     serverUsage = {
       startupSeconds,
       idleRssBytes,
@@ -340,11 +365,13 @@ export async function runQueryBench(options: QueryBenchOptions): Promise<QueryRe
     };
   }
   return {
+    backend: target.backend,
     meta,
-    generated: store.generated,
-    dbPath: store.dbPath,
-    dbBytes: databaseBytes(store.dbPath),
-    storage,
+    generated: target.generated,
+    location: target.location,
+    dbBytes: target.bytes,
+    storage: target.storage,
+    afterWrite: target.afterWrite,
     iterations: options.iterations,
     warmup: options.warmup,
     queries,
@@ -481,12 +508,38 @@ function checkSpans(
   return `${page.data.length} span${page.data.length === 1 ? '' : 's'}`;
 }
 
-/** Random trace ids of the main project and a keyset cursor in the middle of its trace list. */
-function sampleIds(
-  dbPath: string,
-  meta: QueryStoreMeta,
-  count: number,
-): { traceIds: string[]; middleCursor: string } {
+/** The cached SQLite store (generated on first use), as a QueryTarget. */
+export async function sqliteQueryTarget(options: {
+  dir: string;
+  traces: number;
+  log: (message: string) => void;
+}): Promise<QueryTarget> {
+  const store = await ensureQueryStore(options);
+  return {
+    backend: 'sqlite',
+    meta: store.meta,
+    generated: store.generated,
+    location: store.dbPath.replace(/^.*\/bench\//, 'bench/'),
+    bytes: databaseBytes(store.dbPath),
+    storage: storageBreakdown(store.dbPath),
+    afterWrite: {
+      label: 'then the full-text index caught up in',
+      seconds: store.meta.indexSeconds,
+    },
+    sampleIds: async (count) => sampleIds(store.dbPath, store.meta, count),
+    spawn: () => spawnHeron({ workingDir: store.dir, timeoutMs: 600_000 }),
+    ready: async (log) => {
+      const reader = new Database(store.dbPath, { readonly: true });
+      try {
+        await waitForSearchIndex(reader, log);
+      } finally {
+        reader.close();
+      }
+    },
+  };
+}
+
+function sampleIds(dbPath: string, meta: QueryStoreMeta, count: number): SampledIds {
   const db = new Database(dbPath, { readonly: true });
   try {
     const project = db

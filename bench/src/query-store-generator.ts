@@ -15,6 +15,9 @@
  * The database is cached in a directory with a meta.json keyed by QUERY_STORE_VERSION: a re-run
  * with the same version and size reuses it. Generation ends when the background full-text
  * indexer has caught up with the last span.
+ *
+ * The same traces, batch by batch (writeQueryStoreSpans), go into PostgreSQL through
+ * PostgresStore.insertSpans for the PostgreSQL query benchmark (postgres-query-store.ts).
  */
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -28,6 +31,7 @@ import type {
 } from '../../packages/server/dist/otlp/otlp-types.js';
 import { normalizeExportRequest } from '../../packages/server/dist/spans/span-normalizer.js';
 import { DEFAULT_SPAN_LIMITS } from '../../packages/server/dist/spans/span-limits.js';
+import type { SpanRecord } from '../../packages/server/dist/spans/span-record.js';
 import { SqliteStore } from '../../packages/server/dist/store/sqlite/sqlite-store.js';
 import { TextGenerator, mulberry32 } from './payload-generator.js';
 
@@ -116,9 +120,13 @@ const PROBES: QueryProbes = {
 
 /** The default cache directory for a store of this many traces (bench/.data/query-1m for 250k). */
 export function defaultQueryStoreDir(benchDir: string, traces: number): string {
+  return join(benchDir, '.data', `query-${querySizeLabel(traces)}`);
+}
+
+/** "1m" for 250,000 traces (1,000,000 spans), else the span count. */
+export function querySizeLabel(traces: number): string {
   const spans = traces * SPANS_PER_TRACE;
-  const label = spans === 1_000_000 ? '1m' : String(spans);
-  return join(benchDir, '.data', `query-${label}`);
+  return spans === 1_000_000 ? '1m' : String(spans);
 }
 
 export async function ensureQueryStore(options: QueryStoreOptions): Promise<QueryStore> {
@@ -165,6 +173,24 @@ function readMeta(path: string): QueryStoreMeta | undefined {
 }
 
 async function generate(dbPath: string, options: QueryStoreOptions): Promise<QueryStoreMeta> {
+  const store = await SqliteStore.open({ path: dbPath, synchronous: 'NORMAL' });
+  try {
+    return await writeQueryStoreSpans(dbPath, options, (spans) => store.insertSpans(spans));
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Generates the store's traces in insertion order and hands them to `insert` in batches of
+ * about `batchSpans` spans (the SQLite writer thread, or PostgresStore.insertSpans), one batch
+ * in flight while the next is built. Returns the meta, with `counts` still null.
+ */
+export async function writeQueryStoreSpans(
+  target: string,
+  options: Omit<QueryStoreOptions, 'dir'>,
+  insert: (spans: SpanRecord[]) => Promise<unknown>,
+): Promise<QueryStoreMeta> {
   const { log } = options;
   const batchSpans = options.batchSpans ?? 5000;
   const tracesPerBatch = Math.max(1, Math.floor(batchSpans / SPANS_PER_TRACE));
@@ -172,10 +198,9 @@ async function generate(dbPath: string, options: QueryStoreOptions): Promise<Que
   const totalTraces = options.traces + secondProjectTraces;
   const referenceNowMs = Math.floor(Date.now() / 60_000) * 60_000;
   const started = performance.now();
-  const store = await SqliteStore.open({ path: dbPath, synchronous: 'NORMAL' });
   const traces = new TraceFactory(options.seed ?? 20241124, referenceNowMs, options.traces);
   log(
-    `query store: generating ${options.traces.toLocaleString('en-US')} traces (${(options.traces * SPANS_PER_TRACE).toLocaleString('en-US')} spans) in ${MAIN_PROJECT} + ${secondProjectTraces.toLocaleString('en-US')} traces in ${SECOND_PROJECT} into ${dbPath}`,
+    `query store: generating ${options.traces.toLocaleString('en-US')} traces (${(options.traces * SPANS_PER_TRACE).toLocaleString('en-US')} spans) in ${MAIN_PROJECT} + ${secondProjectTraces.toLocaleString('en-US')} traces in ${SECOND_PROJECT} into ${target}`,
   );
   let pending: Promise<unknown> | undefined;
   let written = 0;
@@ -216,7 +241,7 @@ async function generate(dbPath: string, options: QueryStoreOptions): Promise<Que
       }
       // Two batches in flight: this thread builds the next while the writer commits this one.
       await pending;
-      pending = store.insertSpans(spans);
+      pending = insert(spans);
       written += spans.length;
       const now = performance.now();
       if (now - lastReport > 10_000 || next === totalTraces) {
@@ -230,7 +255,8 @@ async function generate(dbPath: string, options: QueryStoreOptions): Promise<Que
     }
     await pending;
   } finally {
-    await store.close();
+    // Never leave a rejected batch unobserved when the loop itself threw.
+    await pending?.catch(() => {});
   }
   const generationSeconds = (performance.now() - started) / 1000;
   log(

@@ -4,6 +4,7 @@
  * the suites that ran.
  *
  *   node bench/dist/run-bench.js [--only ingest,query] [--results PATH] [--no-write]
+ *     [--database-url postgresql://…] [--backends sqlite,postgres]
  *     ingest: [--duration 20] [--connections 8] [--spans-per-request 500] [--templates 4]
  *       [--warmup 3] [--half-rate-duration 15] [--decode-duration 5] [--profile]
  *       [--profile-duration 10]
@@ -12,6 +13,13 @@
  *
  * The query suite generates its store (1,000,000 spans) on first use and caches it under
  * bench/.data/; delete that directory (or change QUERY_STORE_VERSION) to regenerate.
+ *
+ * With --database-url, each suite also runs on PostgreSQL (--backends postgres: only there):
+ * ingest with one node and with two nodes on the same database, each run in a fresh schema that
+ * is dropped afterwards; query on the same generated store in the schema
+ * bench_query_<size>_<version>, kept in the database and reused like bench/.data/ (DROP SCHEMA
+ * it to regenerate). PostgreSQL figures go to the sections "Ingest (PostgreSQL)" and
+ * "Query (PostgreSQL)".
  */
 import { measureCpuDelivery } from './cpu-delivery.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,9 +29,20 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runIngestBench, type IngestResults } from './ingest-bench.js';
 import { PayloadGenerator } from './payload-generator.js';
-import { runQueryBench } from './query-bench.js';
-import { defaultQueryStoreDir, ensureQueryStore } from './query-store-generator.js';
+import { redactDatabaseUrl } from '../../packages/server/dist/store/postgres/postgres-connection.js';
+import { runPostgresIngestBench } from './ingest-bench.js';
+import { renderPostgresIngestSection } from './postgres-ingest-markdown.js';
+import { checkDatabase, dropUnfinishedSchemas } from './postgres-bench-schema.js';
+import { postgresQueryTarget } from './postgres-query-store.js';
 import {
+  runQueryBench,
+  sqliteQueryTarget,
+  type QueryResults,
+  type QueryTarget,
+} from './query-bench.js';
+import { defaultQueryStoreDir } from './query-store-generator.js';
+import {
+  querySectionTitle,
   renderIngestSection,
   renderQuerySection,
   replaceSection,
@@ -32,6 +51,7 @@ import {
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SUITES = ['ingest', 'query'] as const;
+const BACKENDS = ['sqlite', 'postgres'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -50,6 +70,8 @@ const { values } = parseArgs({
     'query-max-seconds': { type: 'string', default: '60' },
     'query-traces': { type: 'string', default: '250000' },
     'query-store': { type: 'string' },
+    'database-url': { type: 'string' },
+    backends: { type: 'string' },
     results: { type: 'string', default: join(benchDir, 'RESULTS.md') },
     'no-write': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -84,6 +106,26 @@ for (const suite of only ?? []) {
   }
 }
 const runs = (suite: (typeof SUITES)[number]) => !only || only.includes(suite);
+
+const databaseUrl = values['database-url']?.trim() || undefined;
+if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+  console.error('--database-url must be a postgresql:// URL');
+  process.exit(2);
+}
+const backends = (values.backends ?? (databaseUrl ? 'sqlite,postgres' : 'sqlite'))
+  .split(',')
+  .map((s) => s.trim());
+for (const backend of backends) {
+  if (!(BACKENDS as readonly string[]).includes(backend)) {
+    console.error(`Unknown backend "${backend}"; available: ${BACKENDS.join(', ')}`);
+    process.exit(2);
+  }
+}
+if (backends.includes('postgres') && databaseUrl === undefined) {
+  console.error('--backends postgres needs --database-url postgresql://…');
+  process.exit(2);
+}
+const on = (backend: (typeof BACKENDS)[number]) => backends.includes(backend);
 
 const settings = {
   connections: number('connections', values.connections, 1, 256),
@@ -175,6 +217,12 @@ async function main(): Promise<void> {
     ? readFileSync(values.results, 'utf8')
     : '# Heron benchmark results\n\nWritten by `npm run bench` (bench/src/run-bench.ts). Each suite replaces only its own section.\n';
 
+  let database = '';
+  if (databaseUrl !== undefined) {
+    database = await checkDatabase(databaseUrl);
+    log(`PostgreSQL: ${database}`);
+  }
+
   if (runs('ingest')) {
     log(
       `building payloads: ${settings.spansPerRequest} spans per request, ${settings.templates} templates`,
@@ -191,55 +239,88 @@ async function main(): Promise<void> {
         .map(([kind, bytes]) => `${kind} ${bytes}`)
         .join(', ')})`,
     );
-    const results: IngestResults = await runIngestBench(generator, {
-      ...settings,
-      profileDir: values.profile ? join(tmpdir(), 'heron-bench-profiles') : undefined,
-      serverEnv: {},
-      log,
-    });
-    const section = renderIngestSection({
-      date: new Date(),
-      machine,
-      settings: {
+    if (on('sqlite')) {
+      const results: IngestResults = await runIngestBench(generator, {
         ...settings,
-        command: process.argv.slice(2).join(' '),
-        sqliteSynchronous: process.env.HERON_SQLITE_SYNCHRONOUS ?? 'FULL (default)',
-      },
-      payload: generator.stats,
-      results,
-    });
-    markdown = replaceSection(markdown, 'Ingest', section);
-    process.stdout.write(`\n${section}\n`);
+        profileDir: values.profile ? join(tmpdir(), 'heron-bench-profiles') : undefined,
+        serverEnv: {},
+        log,
+      });
+      const section = renderIngestSection({
+        date: new Date(),
+        machine,
+        settings: {
+          ...settings,
+          command: commandLine(),
+          sqliteSynchronous: process.env.HERON_SQLITE_SYNCHRONOUS ?? 'FULL (default)',
+        },
+        payload: generator.stats,
+        results,
+      });
+      markdown = replaceSection(markdown, 'Ingest', section);
+      process.stdout.write(`\n${section}\n`);
+    }
+    if (on('postgres')) {
+      const pgMachine = await remeasure(machine, 'the PostgreSQL ingest runs');
+      const results = await runPostgresIngestBench(generator, {
+        ...settings,
+        serverEnv: {},
+        databaseUrl: databaseUrl!,
+        log,
+      });
+      const section = renderPostgresIngestSection({
+        date: new Date(),
+        machine: pgMachine,
+        settings: { ...settings, command: commandLine(), database },
+        payload: generator.stats,
+        results,
+      });
+      markdown = replaceSection(markdown, 'Ingest (PostgreSQL)', section);
+      process.stdout.write(`\n${section}\n`);
+    }
   }
 
   if (runs('query')) {
-    // Generate (or reuse) the store first, so the CPU measurement describes the query window.
-    await ensureQueryStore({ dir: queryStoreDir, traces: querySettings.traces, log });
-    log('measuring how much CPU the machine delivers, for the query window (4 s)');
-    const queryMachine = { ...machine, loadAverage: loadavg()[0]! };
-    queryMachine.cpuDelivery = await measureCpuDelivery();
-    log(
-      `  each core computed ${(queryMachine.cpuDelivery.deliveredShare * 100).toFixed(0)} % of the wall clock; worst stall ${queryMachine.cpuDelivery.worstStallMs.toFixed(0)} ms`,
-    );
-    const results = await runQueryBench({
-      storeDir: queryStoreDir,
-      traces: querySettings.traces,
-      iterations: querySettings.iterations,
-      warmup: querySettings.warmup,
-      maxSecondsPerQuery: querySettings.maxSecondsPerQuery,
-      log,
-    });
-    const section = renderQuerySection({
-      date: new Date(),
-      machine: queryMachine,
-      settings: {
-        command: process.argv.slice(2).join(' '),
+    let sqliteResults: QueryResults | undefined;
+    const targets: { backend: string; open: () => Promise<QueryTarget> }[] = [];
+    const traces = querySettings.traces;
+    if (on('sqlite')) {
+      targets.push({
+        backend: 'SQLite',
+        open: () => sqliteQueryTarget({ dir: queryStoreDir, traces, log }),
+      });
+    }
+    if (on('postgres')) {
+      targets.push({
+        backend: 'PostgreSQL',
+        open: () => postgresQueryTarget({ url: databaseUrl!, traces, log }),
+      });
+    }
+    for (const { backend, open } of targets) {
+      // Generate (or reuse) the store first, so the CPU measurement describes the query window.
+      const target = await open();
+      const queryMachine = await remeasure(machine, `the ${backend} query window`);
+      const results = await runQueryBench({
+        target,
+        iterations: querySettings.iterations,
+        warmup: querySettings.warmup,
         maxSecondsPerQuery: querySettings.maxSecondsPerQuery,
-      },
-      results,
-    });
-    markdown = replaceSection(markdown, 'Query', section);
-    process.stdout.write(`\n${section}\n`);
+        log,
+      });
+      if (results.backend === 'sqlite') sqliteResults = results;
+      const section = renderQuerySection({
+        date: new Date(),
+        machine: queryMachine,
+        settings: {
+          command: commandLine(),
+          maxSecondsPerQuery: querySettings.maxSecondsPerQuery,
+        },
+        results,
+        sqlite: sqliteResults,
+      });
+      markdown = replaceSection(markdown, querySectionTitle(results.backend), section);
+      process.stdout.write(`\n${section}\n`);
+    }
   }
 
   if (!values['no-write']) {
@@ -249,7 +330,33 @@ async function main(): Promise<void> {
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-main().catch((error: unknown) => {
+/** The machine line with the load average and CPU delivery measured again, for a later window. */
+async function remeasure(machine: MachineInfo, what: string): Promise<MachineInfo> {
+  log(`measuring how much CPU the machine delivers, for ${what} (4 s)`);
+  const again = { ...machine, loadAverage: loadavg()[0]! };
+  again.cpuDelivery = await measureCpuDelivery();
+  log(
+    `  each core computed ${(again.cpuDelivery.deliveredShare * 100).toFixed(0)} % of the wall clock; worst stall ${again.cpuDelivery.worstStallMs.toFixed(0)} ms`,
+  );
+  return again;
+}
+
+/** The arguments, with the database URL's password hidden. */
+function commandLine(): string {
+  return process.argv
+    .slice(2)
+    .map((arg) => arg.replace(/postgres(ql)?:\/\/\S+/, (url) => redactDatabaseUrl(url)))
+    .join(' ');
+}
+
+// Ctrl-C reaches the servers too (same process group); their schemas must not stay behind.
+process.once('SIGINT', () => {
+  log('interrupted');
+  void dropUnfinishedSchemas(log).finally(() => process.exit(130));
+});
+
+main().catch(async (error: unknown) => {
   log(`failed: ${(error as Error).stack ?? String(error)}`);
+  await dropUnfinishedSchemas(log);
   process.exit(1);
 });

@@ -134,7 +134,8 @@ describe('health, version and the version header', () => {
 
   test('the header is on errors and OTLP answers too', async () => {
     const answers = [
-      await fetch(`${heron.baseUrl}/no/such/route`),
+      // (Outside /v1 an unknown path is a client-side route of the web UI: index.html.)
+      await fetch(`${heron.baseUrl}/v1/no/such/route`),
       await fetch(spansUrl('no-such-project')),
       await fetch(spansUrl('alpha-one', { limit: 0 })),
       await fetch(`${heron.baseUrl}/v1/traces`, {

@@ -10,7 +10,15 @@ import { DEFAULT_SPAN_LIMITS, type SpanLimits } from './spans/span-limits.js';
 import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from './spans/span-search-text.js';
 import { DEFAULT_FILTER_LIMITS, type FilterLimits } from './query/filter-limits.js';
 import { DEFAULT_MAX_SPAN_QUERY_LIMIT } from './query/span-query.js';
+import { DEFAULT_COST_RECOMPUTE_BATCH_SPANS } from './store/cost-recompute-jobs.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, DEFAULT_READER_THREADS } from './store/sqlite/sqlite-store.js';
+import { DEFAULT_UI_API_LIMITS, type UiApiLimits } from './api/ui-api-limits.js';
+import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from './live/live-settings.js';
+import {
+  DEFAULT_RETENTION_SETTINGS,
+  MAX_RETENTION_DAYS,
+  type RetentionSettings,
+} from './retention/retention-settings.js';
 
 export interface HeronConfig {
   host: string;
@@ -36,10 +44,18 @@ export interface HeronConfig {
   filterLimits: FilterLimits;
   /** Most spans one span query (POST /v1/spans) may return. */
   maxSpanQueryLimit: number;
+  /** Span rows per transaction of a cost recompute job. */
+  costRecomputeBatchSpans: number;
   /** Threads that run long reads (lists, searches, filters, summaries). */
   readerThreads: number;
   /** A read running longer than this (ms) is stopped and answered 503. */
   queryTimeoutMs: number;
+  /** Bounds on the web UI's endpoints: saved views, metrics, filter suggestions. */
+  uiApi: UiApiLimits;
+  /** Default retention policy and the sweeper's pace. */
+  retention: RetentionSettings;
+  /** Live updates (SSE): client limit, ping, coalescing, per-client buffer. */
+  live: LiveSettings;
   logLevel: string;
 }
 
@@ -184,6 +200,69 @@ function postgresUrlFromParts(env: Env): string | undefined {
   );
 }
 
+/** Phoenix's name for the default policy is accepted too. */
+function retentionSettings(env: Env): RetentionSettings {
+  const d = DEFAULT_RETENTION_SETTINGS;
+  return {
+    defaultRetentionDays: parseInteger(
+      fromEnv(env, 'DEFAULT_RETENTION_DAYS') ?? fromEnv(env, 'DEFAULT_RETENTION_POLICY_DAYS'),
+      'HERON_DEFAULT_RETENTION_DAYS (days; 0 keeps traces forever)',
+      d.defaultRetentionDays,
+      0,
+      MAX_RETENTION_DAYS,
+    ),
+    sweepIntervalSeconds: parseInteger(
+      fromEnv(env, 'RETENTION_SWEEP_INTERVAL_SECONDS'),
+      'HERON_RETENTION_SWEEP_INTERVAL_SECONDS',
+      d.sweepIntervalSeconds,
+      1,
+      7 * 86_400,
+    ),
+    sweepBatchTraces: parseInteger(
+      fromEnv(env, 'RETENTION_SWEEP_BATCH_TRACES'),
+      'HERON_RETENTION_SWEEP_BATCH_TRACES',
+      d.sweepBatchTraces,
+      1,
+      1_000_000,
+    ),
+  };
+}
+
+function liveSettings(env: Env): LiveSettings {
+  const d = DEFAULT_LIVE_SETTINGS;
+  const setting = (name: string, fallback: number, min: number, max: number) =>
+    parseInteger(fromEnv(env, name), `HERON_${name}`, fallback, min, max);
+  return {
+    maxClients: setting('LIVE_MAX_CLIENTS', d.maxClients, 0, 1_000_000),
+    pingSeconds: setting('LIVE_PING_SECONDS', d.pingSeconds, 1, 3600),
+    coalesceMs: setting('LIVE_COALESCE_MS', d.coalesceMs, 0, 60_000),
+    maxTraceIds: setting('LIVE_MAX_TRACE_IDS', d.maxTraceIds, 1, 10_000),
+    maxBufferedBytes: setting('LIVE_MAX_BUFFERED_BYTES', d.maxBufferedBytes, 1024, 2 ** 30),
+  };
+}
+
+function uiApiLimits(env: Env): UiApiLimits {
+  const d = DEFAULT_UI_API_LIMITS;
+  const setting = (name: string, fallback: number, max: number) =>
+    parseInteger(fromEnv(env, name), `HERON_${name}`, fallback, 1, max);
+  return {
+    maxSavedViewsPerProject: setting(
+      'MAX_SAVED_VIEWS_PER_PROJECT',
+      d.maxSavedViewsPerProject,
+      100_000,
+    ),
+    maxSavedViewNameLength: setting('MAX_SAVED_VIEW_NAME_LENGTH', d.maxSavedViewNameLength, 10_000),
+    maxSavedViewColumns: setting('MAX_SAVED_VIEW_COLUMNS', d.maxSavedViewColumns, 10_000),
+    maxMetricsBuckets: setting('MAX_METRICS_BUCKETS', d.maxMetricsBuckets, 1_000_000),
+    filterSuggestionSampleSpans: setting(
+      'FILTER_SUGGESTION_SAMPLE_SPANS',
+      d.filterSuggestionSampleSpans,
+      1_000_000,
+    ),
+    maxFilterSuggestions: setting('MAX_FILTER_SUGGESTIONS', d.maxFilterSuggestions, 1_000_000),
+  };
+}
+
 export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): HeronConfig {
   const workingDir = flags.workingDir ?? fromEnv(env, 'WORKING_DIR') ?? join(homedir(), '.heron');
   const { databaseUrl, sqlitePath } = databaseSettings(flags, env, workingDir);
@@ -322,6 +401,13 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Her
       1,
       10_000_000,
     ),
+    costRecomputeBatchSpans: parseInteger(
+      fromEnv(env, 'COST_RECOMPUTE_BATCH_SPANS'),
+      'HERON_COST_RECOMPUTE_BATCH_SPANS',
+      DEFAULT_COST_RECOMPUTE_BATCH_SPANS,
+      1,
+      1_000_000,
+    ),
     readerThreads: parseInteger(
       fromEnv(env, 'READER_THREADS'),
       'HERON_READER_THREADS',
@@ -337,6 +423,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Her
         1,
         86_400,
       ) * 1000,
+    retention: retentionSettings(env),
+    live: liveSettings(env),
+    uiApi: uiApiLimits(env),
     logLevel: fromEnv(env, 'LOG_LEVEL') ?? 'info',
   };
 }

@@ -6,18 +6,33 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { HeronConfig } from './config.js';
 import { ApiError } from './api/api-error.js';
 import { registerAnnotationRoutes } from './api/annotation-routes.js';
+import { registerFilterHelpRoutes } from './api/filter-help-routes.js';
 import { registerHealthRoutes } from './api/health-routes.js';
+import { registerLiveRoutes } from './api/live-routes.js';
+import { registerMetricsRoutes } from './api/metrics-routes.js';
 import { registerOpenApi } from './api/openapi/openapi.js';
 import { registerProjectRoutes } from './api/project-routes.js';
+import { registerRetentionRoutes } from './api/retention-routes.js';
+import { registerSavedViewRoutes } from './api/saved-view-routes.js';
 import { PHOENIX_COMPATIBLE_VERSION, PHOENIX_VERSION_HEADER } from './api/server-version.js';
 import { registerSpanQueryRoutes } from './api/span-query-routes.js';
 import { registerSpanRoutes } from './api/span-routes.js';
 import { registerSessionRoutes } from './api/session-routes.js';
 import { registerTraceRoutes } from './api/trace-routes.js';
+import { registerTraceViewRoutes } from './api/trace-view-routes.js';
+import { registerModelPriceRoutes } from './api/model-price-routes.js';
+import { CostRecomputeJobs } from './store/cost-recompute-jobs.js';
+import { registerUiRoutes } from './api/ui-routes.js';
 import { ExportIngester } from './ingest/export-ingester.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { startGrpcReceiver, type GrpcReceiver } from './otlp/grpc-receiver.js';
 import { registerOtlpHttpReceiver } from './otlp/http-receiver.js';
+import type { ChangeFeed } from './live/change-feed.js';
+import { InProcessChangeFeed } from './live/in-process-change-feed.js';
+import { PostgresChangeFeed } from './live/postgres-change-feed.js';
+import type { StoreChangeSink } from './store/store-change.js';
+import { defaultRetentionPolicy } from './retention/retention-settings.js';
+import { RetentionSweeper } from './retention/retention-sweeper.js';
 import { QueryTimeoutError } from './store/query-timeout-error.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -34,7 +49,11 @@ export interface HeronServer {
 }
 
 /** PostgreSQL when a database URL is configured, else the SQLite file in the working directory. */
-async function openStore(config: HeronConfig, onMigration: (name: string) => void): Promise<Store> {
+async function openStore(
+  config: HeronConfig,
+  onMigration: (name: string) => void,
+  changes: StoreChangeSink,
+): Promise<Store> {
   if (config.databaseUrl !== undefined) {
     return PostgresStore.open({
       url: config.databaseUrl,
@@ -52,6 +71,7 @@ async function openStore(config: HeronConfig, onMigration: (name: string) => voi
     readerThreads: config.readerThreads,
     queryTimeoutMs: config.queryTimeoutMs,
     onMigration: (m) => onMigration(m.name),
+    changes,
   });
 }
 
@@ -66,9 +86,34 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
     forceCloseConnections: 'idle',
   });
   let shuttingDown = false;
-  const store = await openStore(config, (name) => app.log.info(`applying migration ${name}`));
+  // Live updates: SQLite reports its commits in process; on PostgreSQL every node's writes
+  // NOTIFY and this node LISTENs (live/change-feed.ts).
+  const localChanges = new InProcessChangeFeed((error) =>
+    app.log.warn({ err: error }, 'live updates: a listener failed'),
+  );
+  const store = await openStore(
+    config,
+    (name) => app.log.info(`applying migration ${name}`),
+    localChanges,
+  );
+  const changeFeed: ChangeFeed =
+    config.databaseUrl === undefined
+      ? localChanges
+      : await PostgresChangeFeed.start({
+          url: config.databaseUrl,
+          schema: config.databaseSchema,
+          log: app.log,
+        });
   const queue = new IngestQueue(store, config.limits);
+  const costJobs = new CostRecomputeJobs(store.prices, config.costRecomputeBatchSpans);
   const ingester = new ExportIngester(queue, config.spanLimits);
+  const retentionDefault = defaultRetentionPolicy(config.retention);
+  const sweeper = new RetentionSweeper(store, {
+    intervalMs: config.retention.sweepIntervalSeconds * 1000,
+    batchTraces: config.retention.sweepBatchTraces,
+    defaultPolicy: retentionDefault,
+    log: app.log,
+  });
 
   app.addHook('onSend', async (_request, reply) => {
     void reply.header(PHOENIX_VERSION_HEADER, PHOENIX_COMPATIBLE_VERSION);
@@ -107,8 +152,20 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
   registerSpanRoutes(app, { store, queue, spanLimits: config.spanLimits, filters });
   registerSpanQueryRoutes(app, store, filters, { maxSpans: config.maxSpanQueryLimit });
   registerTraceRoutes(app, store, filters);
+  registerTraceViewRoutes(app, store);
+  registerModelPriceRoutes(app, store, costJobs);
   registerSessionRoutes(app, store, filters);
   registerAnnotationRoutes(app, store, config.limits);
+  registerMetricsRoutes(app, store, config.uiApi);
+  registerSavedViewRoutes(app, store, {
+    dialect: store.dialect,
+    filterLimits: config.filterLimits,
+    limits: config.uiApi,
+  });
+  registerFilterHelpRoutes(app, store, { filters, limits: config.uiApi });
+  registerLiveRoutes(app, { store, feed: changeFeed, settings: config.live });
+  registerRetentionRoutes(app, { store, sweeper, defaultPolicy: retentionDefault });
+  await registerUiRoutes(app);
 
   let grpc: GrpcReceiver;
   try {
@@ -116,9 +173,11 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
     grpc = await startGrpcReceiver(config.host, config.grpcPort, ingester, config.limits);
   } catch (error) {
     await app.close();
+    await changeFeed.close();
     await store.close();
     throw error;
   }
+  sweeper.start();
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.port;
 
@@ -134,7 +193,11 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
         shuttingDown = true;
         // Receivers first (in-flight requests keep waiting for their commit), then the queue
         // drains, then the database closes.
-        await Promise.all([app.close(), grpc.close(), queue.close()]);
+        // The retention sweeper stops after the batch it is running.
+        await Promise.all([app.close(), grpc.close(), queue.close(), sweeper.close()]);
+        // A cost recompute stops after its current batch (see cost-recompute-jobs.ts).
+        await costJobs.stop();
+        await changeFeed.close();
         await store.close();
       })();
       return closing;

@@ -1,17 +1,58 @@
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom';
-import { TracePage } from './trace/trace-page';
+import { ProjectPage } from './project/project-page';
+import { ProjectsPage } from './projects/projects-page';
+import { SessionPage } from './sessions/session-page';
+import { SessionsTab } from './sessions/sessions-tab';
+import { AppShell } from './shell/app-shell';
+import { NotFoundPage } from './shell/not-found-page';
+import { SpansTab } from './spans/spans-tab';
+import { applyStoredTheme } from './theme/theme';
+import { SpanRedirect, TraceRedirect } from './trace/trace-redirects';
+import { TracesTab } from './traces/traces-tab';
+import './styles/app.css';
+
+// The charts and the trace page are the heavy parts: loaded when first opened, so the
+// projects and traces pages become interactive sooner.
+const MetricsTab = lazy(() =>
+  import('./metrics/metrics-tab').then((m) => ({ default: m.MetricsTab })),
+);
+const TracePage = lazy(() => import('./trace/trace-page').then((m) => ({ default: m.TracePage })));
+const loading = (element: ReactNode) => (
+  <Suspense fallback={<div className="table-footer">Loading…</div>}>{element}</Suspense>
+);
+
+applyStoredTheme();
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 10_000, refetchOnWindowFocus: false } },
 });
 
 const router = createBrowserRouter([
-  { path: '/', element: <Navigate to="/projects" replace /> },
-  { path: '/projects', element: <p>Projects</p> },
-  { path: '/projects/:projectId/traces/:traceId', element: <TracePage /> },
+  {
+    element: <AppShell />,
+    children: [
+      { path: '/', element: <Navigate to="/projects" replace /> },
+      { path: '/projects', element: <ProjectsPage /> },
+      {
+        path: '/projects/:projectId',
+        element: <ProjectPage />,
+        children: [
+          { index: true, element: <TracesTab /> },
+          { path: 'spans', element: <SpansTab /> },
+          { path: 'sessions', element: <SessionsTab /> },
+          { path: 'metrics', element: loading(<MetricsTab />) },
+        ],
+      },
+      { path: '/projects/:projectId/sessions/:sessionId', element: <SessionPage /> },
+      { path: '/projects/:projectId/traces/:traceId', element: loading(<TracePage />) },
+      { path: '/redirects/traces/:otelTraceId', element: <TraceRedirect /> },
+      { path: '/redirects/spans/:otelSpanId', element: <SpanRedirect /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
 ]);
 
 createRoot(document.getElementById('root')!).render(

@@ -11,7 +11,9 @@ export type GlobalIdType =
   | 'TraceAnnotation'
   | 'SessionAnnotation'
   | 'DocumentAnnotation'
-  | 'AnnotationConfig';
+  | 'AnnotationConfig'
+  | 'SavedView'
+  | 'ModelPrice';
 
 export function toGlobalId(type: GlobalIdType, rowid: number): string {
   return Buffer.from(`${type}:${rowid}`).toString('base64');

@@ -9,6 +9,7 @@ import { toGlobalId } from './global-id.js';
 import { resolveProject } from './project-lookup.js';
 import { cursorParam, intParam, stringParam, timeParam, type QueryParams } from './query-params.js';
 import { bodyObject, optionalString, requiredString } from './request-body.js';
+import { isoFromUnixNano } from './timestamps.js';
 
 /** The project every span without a project name goes to; it cannot be deleted. */
 export const DEFAULT_PROJECT_NAME = 'default';
@@ -103,11 +104,19 @@ export function registerProjectRoutes(app: FastifyInstance, store: Store): void 
         span_count: summary.spanCount,
         error_trace_count: summary.errorTraceCount,
         latency_ms_p50: summary.latencyMsP50,
+        latency_ms_p90: summary.latencyMsP90,
         latency_ms_p99: summary.latencyMsP99,
         token_count_prompt: summary.promptTokens,
         token_count_completion: summary.completionTokens,
         token_count_total: summary.totalTokens,
         cost: summary.cost,
+        cost_prompt: summary.costPrompt,
+        cost_completion: summary.costCompletion,
+        session_count: summary.sessionCount,
+        last_activity:
+          summary.lastActivityUnixNano === null
+            ? null
+            : isoFromUnixNano(summary.lastActivityUnixNano),
       },
     };
   });

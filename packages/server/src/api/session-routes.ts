@@ -30,8 +30,13 @@ function sessionJson(session: SessionRow, traces: TraceRow[]) {
     token_count_prompt: session.promptTokens,
     token_count_completion: session.completionTokens,
     token_count_total: session.totalTokens,
-    // Heron addition.
+    // Heron additions.
     trace_count: session.traceCount,
+    // The sum of its traces' costs; null while none of them has a price (never 0 for "none").
+    cost: traces.reduce<number | null>(
+      (sum, trace) => (trace.cost === null ? sum : (sum ?? 0) + trace.cost),
+      null,
+    ),
   };
 }
 

@@ -6,6 +6,7 @@
 import { flattenAttributes } from '../spans/unflatten.js';
 import type { StoredSpan } from '../store/store.js';
 import { toGlobalId } from './global-id.js';
+import { spanCostJson } from './model-price-json.js';
 import { isoFromUnixNano } from './timestamps.js';
 
 export function toSpanJson(span: StoredSpan) {
@@ -41,5 +42,7 @@ export function toSpanJson(span: StoredSpan) {
     })),
     resource: { attributes: span.resourceAttributes },
     scope: { name: span.scopeName, version: span.scopeVersion },
+    // Cost under the price that applied, by token type; all null = no price (never 0).
+    ...spanCostJson(span.cost),
   };
 }

@@ -110,7 +110,7 @@ export function sessionFilterScope(alias: string): FilterScope {
         alias: rootAlias,
         source: {
           key,
-          from: sql`traces AS ${t} JOIN spans AS ${r} ON ${r}.trace_id = ${t}.trace_id AND ${r}.span_id = ${t}.root_span_id`,
+          from: sql`traces AS ${t} JOIN spans AS ${r} ON ${r}.trace_rowid = ${t}.id AND ${r}.span_id = ${t}.root_span_id`,
           where: sql`${t}.session_rowid = ${row}.id`,
         },
       };
@@ -124,7 +124,7 @@ export function sessionFilterScope(alias: string): FilterScope {
       source: {
         key,
         from: sql`spans AS ${r}`,
-        where: sql`${r}.id = (SELECT ${r2}.id FROM traces AS ${t} JOIN spans AS ${r2} ON ${r2}.trace_id = ${t}.trace_id AND ${r2}.span_id = ${t}.root_span_id WHERE ${t}.session_rowid = ${row}.id ORDER BY ${order} LIMIT 1)`,
+        where: sql`${r}.id = (SELECT ${r2}.id FROM traces AS ${t} JOIN spans AS ${r2} ON ${r2}.trace_rowid = ${t}.id AND ${r2}.span_id = ${t}.root_span_id WHERE ${t}.session_rowid = ${row}.id ORDER BY ${order} LIMIT 1)`,
       },
     };
   };

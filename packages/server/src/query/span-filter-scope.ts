@@ -196,7 +196,7 @@ function builtinValue(
       kind: 'parent-span',
       column: node.column,
       sources: [],
-      isRoot: sql`(${row}.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM spans AS ${parent} WHERE ${parent}.trace_id = ${row}.trace_id AND ${parent}.span_id = ${row}.parent_id))`,
+      isRoot: sql`(${row}.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM spans AS ${parent} WHERE ${parent}.trace_rowid = ${row}.trace_rowid AND ${parent}.span_id = ${row}.parent_id))`,
     };
   }
   return undefined;

@@ -96,7 +96,7 @@ export function traceFilterScope(alias: string): FilterScope {
       source: {
         key,
         from: sql`spans AS ${r}`,
-        where: sql`${r}.trace_id = ${row}.trace_id AND ${r}.span_id = ${row}.root_span_id`,
+        where: sql`${r}.trace_rowid = ${row}.id AND ${r}.span_id = ${row}.root_span_id`,
       },
     };
   };

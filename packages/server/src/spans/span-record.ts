@@ -5,6 +5,7 @@
  * Produced by `normalizeExportRequest` (spans/), consumed by the ingest queue and the `Store`.
  */
 import type { AttributeValue } from '../otlp/otlp-types.js';
+import type { SpanCost } from './prices/span-cost.js';
 
 export type StatusCode = 'UNSET' | 'OK' | 'ERROR';
 
@@ -76,6 +77,11 @@ export interface SpanRecord {
   /** The first characters of `input.value` / `output.value` (see INPUT_PREVIEW_LENGTH). */
   inputPreview: string | null;
   outputPreview: string | null;
+  /**
+   * What the span cost under the price that applied (spans/prices/), set by the store when it
+   * writes the span. Absent: no price (not an LLM span, no tokens, or an unknown model).
+   */
+  cost?: SpanCost;
 }
 
 /** A span that was refused, reported back as OTLP partial success. */

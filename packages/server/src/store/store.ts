@@ -15,6 +15,15 @@
  */
 import type { CompiledFilter } from '../query/compiled-filter.js';
 import type { AnnotationStore } from './annotation-store.js';
+import type { PriceStore } from './price-store.js';
+import type { FilterSuggestions, FilterSuggestionsQuery } from './filter-suggestions.js';
+import type { ProjectMetrics, ProjectMetricsQuery } from './project-metrics.js';
+import type { SavedViewStore } from './saved-view-store.js';
+import type {
+  RetentionPolicy,
+  RetentionSweepOptions,
+  RetentionSweepResult,
+} from './retention-policy.js';
 import type { SpanRecord, SpanKind, StatusCode } from '../spans/span-record.js';
 
 export interface InsertSpansResult {
@@ -165,11 +174,19 @@ export interface ProjectSummary {
   spanCount: number;
   errorTraceCount: number;
   latencyMsP50: number | null;
+  latencyMsP90: number | null;
   latencyMsP99: number | null;
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
   cost: number | null;
+  /** The cost split by token type; null until per-span costs are stored. */
+  costPrompt: number | null;
+  costCompletion: number | null;
+  /** Sessions whose first trace started in the window. */
+  sessionCount: number;
+  /** Newest span end in the whole project (not only the window); null when it has no span. */
+  lastActivityUnixNano: bigint | null;
 }
 
 export interface DeleteSpanResult {
@@ -180,6 +197,9 @@ export interface DeleteSpanResult {
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly annotations: AnnotationStore;
+  /** Model prices, span costs, cost recompute batches (price-store.ts). */
+  readonly prices: PriceStore;
+  readonly savedViews: SavedViewStore;
   /** Writes spans and their rollups in one transaction; see the rules above. */
   insertSpans(spans: SpanRecord[]): Promise<InsertSpansResult>;
   listProjects(query: ProjectListQuery): Promise<Page<ProjectRow>>;
@@ -219,6 +239,18 @@ export interface Store {
   deleteSessions(rowids: number[]): Promise<number>;
   /** Counts, latency percentiles and token totals of the traces started in [start, end). */
   projectSummary(projectId: number, startTime?: bigint, endTime?: bigint): Promise<ProjectSummary>;
+  /** Traces per time bucket, LLM usage by model and spans by kind in [start, end). */
+  projectMetrics(projectId: number, query: ProjectMetricsQuery): Promise<ProjectMetrics>;
+  /** Attribute keys of the newest spans, annotation names and span kinds of the project. */
+  filterSuggestions(projectId: number, query: FilterSuggestionsQuery): Promise<FilterSuggestions>;
+  /** The project's own retention policy; null when it follows the default. */
+  getRetentionPolicy(projectId: number): Promise<RetentionPolicy | null>;
+  /** Sets the project's own retention policy; false when the project does not exist. */
+  setRetentionPolicy(projectId: number, policy: RetentionPolicy): Promise<boolean>;
+  /** Back to the default policy; false when the project had none of its own. */
+  clearRetentionPolicy(projectId: number): Promise<boolean>;
+  /** One bounded retention step in one short transaction (see retention-policy.ts). */
+  sweepRetention(options: RetentionSweepOptions): Promise<RetentionSweepResult>;
   /** Resolves when the database answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -12,18 +12,28 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { PHOENIX_COMPATIBLE_VERSION } from '../server-version.js';
 import { ANNOTATION_ROUTE_DOCS } from './annotation-route-docs.js';
+import { MODEL_PRICE_ROUTE_DOCS } from './model-price-route-docs.js';
+import { LIVE_ROUTE_DOCS } from './live-route-docs.js';
+import { RETENTION_ROUTE_DOCS } from './retention-route-docs.js';
 import { SPAN_QUERY_ROUTE_DOCS } from './span-query-route-docs.js';
+import { TRACE_VIEW_ROUTE_DOCS } from './trace-view-route-docs.js';
 import { TRACING_ROUTE_DOCS, type RouteDoc } from './tracing-route-docs.js';
+import { UI_ROUTE_DOCS } from './ui-route-docs.js';
 
 /** Documentation of every route, by "METHOD /path". Route groups add their maps here. */
 export const ROUTE_DOCS: Record<string, RouteDoc> = {
   ...TRACING_ROUTE_DOCS,
   ...ANNOTATION_ROUTE_DOCS,
+  ...MODEL_PRICE_ROUTE_DOCS,
   ...SPAN_QUERY_ROUTE_DOCS,
+  ...UI_ROUTE_DOCS,
+  ...LIVE_ROUTE_DOCS,
+  ...RETENTION_ROUTE_DOCS,
+  ...TRACE_VIEW_ROUTE_DOCS,
 };
 
-/** Routes that are not part of the API (the docs page itself). */
-const UNDOCUMENTED = /^(HEAD |GET \/docs|GET \/openapi\.json)/;
+/** Routes that are not part of the API (the docs page itself, the web UI at / and /*). */
+const UNDOCUMENTED = /^(HEAD |GET \/docs|GET \/openapi\.json|GET \/\*?$)/;
 
 /** Routes registered without documentation (a test keeps this empty). */
 export const undocumentedRoutes: string[] = [];

@@ -22,6 +22,7 @@ import {
   timeWindow,
   type JsonSchema,
 } from './schema-parts.js';
+import { SPAN_COST_FIELDS } from './model-price-route-docs.js';
 
 export interface RouteDoc {
   summary: string;
@@ -71,6 +72,7 @@ const span = obj({
   status_message: str(),
   attributes: anyObject('Flattened dotted keys'),
   events: list(anyObject()),
+  ...SPAN_COST_FIELDS,
 });
 
 const session = obj({
@@ -84,6 +86,7 @@ const session = obj({
   token_count_completion: int(),
   token_count_total: int(),
   trace_count: int(),
+  cost: nullable(num("USD, sum of its traces' costs; null while none has a price")),
 });
 
 const errors = { 404: errorBody, 422: errorBody };
@@ -174,11 +177,16 @@ export const TRACING_ROUTE_DOCS: Record<string, RouteDoc> = {
           span_count: int(),
           error_trace_count: int(),
           latency_ms_p50: nullable(num()),
+          latency_ms_p90: nullable(num()),
           latency_ms_p99: nullable(num()),
           token_count_prompt: int(),
           token_count_completion: int(),
           token_count_total: int(),
           cost: nullable(num()),
+          cost_prompt: nullable(num('Cost of prompt tokens; null until per-span costs exist')),
+          cost_completion: nullable(num('Cost of completion tokens; null likewise')),
+          session_count: int('Sessions whose first trace started in the window'),
+          last_activity: nullable(str('Newest span end in the project (any time); null if none')),
         }),
       ),
       ...errors,

@@ -427,16 +427,23 @@ export function listConformance(factory: StoreFactory): void {
       await store().insertSpans(specs);
       const projectId = await projectIdOf(store(), 'summary');
       const summary = await store().projectSummary(projectId);
+      // The newest span ends 49.1 s after BASE_TIME (the 100 ms trace started at 49 s).
+      const lastActivityUnixNano = BASE_TIME + 49_100n * MS;
       assert.deepEqual(summary, {
         traceCount: 10,
         spanCount: 20,
         errorTraceCount: 0,
+        sessionCount: 0,
         latencyMsP50: 50,
+        latencyMsP90: 90,
         latencyMsP99: 100,
         promptTokens: 100,
         completionTokens: 50,
         totalTokens: 150,
         cost: null,
+        costPrompt: null,
+        costCompletion: null,
+        lastActivityUnixNano,
       });
       // Traces started in [41 s, 46 s): latencies 20–60 ms.
       const second = 1000n * MS;
@@ -454,12 +461,18 @@ export function listConformance(factory: StoreFactory): void {
         traceCount: 0,
         spanCount: 0,
         errorTraceCount: 0,
+        sessionCount: 0,
         latencyMsP50: null,
+        latencyMsP90: null,
         latencyMsP99: null,
         promptTokens: 0,
         completionTokens: 0,
         totalTokens: 0,
         cost: null,
+        costPrompt: null,
+        costCompletion: null,
+        // Last activity is the project's, whatever the window.
+        lastActivityUnixNano,
       });
 
       await store().insertSpans([...threeSpanTrace(1, 'errors'), ...threeSpanTrace(2, 'errors')]);

@@ -8,10 +8,13 @@
  */
 import { describe } from 'node:test';
 import { annotationConformance } from './annotation-conformance.js';
+import { costConformance } from './cost-conformance.js';
 import { editConformance } from './edit-conformance.js';
 import { ingestConformance } from './ingest-conformance.js';
 import { listConformance } from './list-conformance.js';
+import { retentionConformance } from './retention-conformance.js';
 import { searchConformance } from './search-conformance.js';
+import { uiApiConformance } from './ui-api-conformance.js';
 import type { StoreFactory } from './store-factory.js';
 
 export type { OpenedStore, StoreFactory } from './store-factory.js';
@@ -28,5 +31,8 @@ export function runStoreConformance(factory: StoreFactory, options: ConformanceO
     editConformance(factory);
     searchConformance(factory);
     annotationConformance(factory);
+    costConformance(factory);
+    uiApiConformance(factory);
+    retentionConformance(factory);
   });
 }

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { fullTextCondition } from '../../query/full-text-condition.js';
 import type { Page, SpanListQuery, StoredSpan } from '../store.js';
+import { spanCostFromColumns } from '../../spans/prices/span-cost-columns.js';
 import {
   placeholders,
   toPgStatement,
@@ -46,6 +47,11 @@ export const SPAN_COLUMNS = [
   'total_tokens',
   'input_preview',
   'output_preview',
+  'cost',
+  'cost_prompt',
+  'cost_completion',
+  'cost_details',
+  'cost_price_id',
 ]
   .map((column) => `spans.${column}`)
   .join(', ');
@@ -82,6 +88,11 @@ interface SpanDbRow {
   total_tokens: string | null;
   input_preview: string | null;
   output_preview: string | null;
+  cost: number | null;
+  cost_prompt: number | null;
+  cost_completion: number | null;
+  cost_details: string | null;
+  cost_price_id: string | null;
 }
 
 const toNumber = (value: string | null): number | null => (value === null ? null : Number(value));
@@ -118,7 +129,20 @@ function fromSpanDbRow(row: SpanDbRow): StoredSpan {
     totalTokens: toNumber(row.total_tokens),
     inputPreview: row.input_preview,
     outputPreview: row.output_preview,
+    // Only priced spans carry a cost (absent = no price).
+    ...withCost(row),
   };
+}
+
+function withCost(row: SpanDbRow): Pick<StoredSpan, 'cost'> {
+  const cost = spanCostFromColumns(
+    row.cost,
+    row.cost_prompt,
+    row.cost_completion,
+    row.cost_details,
+    row.cost_price_id,
+  );
+  return cost === undefined ? {} : { cost };
 }
 
 /** The conditions of a span list over table `spans`, search included. */

@@ -9,6 +9,7 @@
  */
 import { foldForSearch, spanSearchText } from '../../spans/span-search-text.js';
 import type { SpanRecord } from '../../spans/span-record.js';
+import { spanCostValues } from '../../spans/prices/span-cost-columns.js';
 
 /** The `spans` columns the writer fills (besides trace_rowid and project_id), with their types. */
 export const PG_SPAN_COLUMNS = [
@@ -42,6 +43,12 @@ export const PG_SPAN_COLUMNS = [
   ['output_preview', 'text'],
   ['search_text_input', 'text'],
   ['search_text_output', 'text'],
+  // The span's cost (spans/prices/span-cost-columns.ts).
+  ['cost', 'double precision'],
+  ['cost_prompt', 'double precision'],
+  ['cost_completion', 'double precision'],
+  ['cost_details', 'text'],
+  ['cost_price_id', 'text'],
 ] as const;
 
 export type PgSpanColumn = (typeof PG_SPAN_COLUMNS)[number][0];
@@ -124,5 +131,6 @@ export function toPgSpanValues(
     pgTextOrNull(span.outputPreview),
     pgText(foldForSearch(search.input)),
     pgText(foldForSearch(search.output)),
+    ...spanCostValues(span.cost),
   ];
 }

@@ -28,6 +28,8 @@ import type pg from 'pg';
 import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from '../../spans/span-search-text.js';
 import type { SpanRecord } from '../../spans/span-record.js';
 import type { InsertSpansResult } from '../store.js';
+import { countSpansPerTrace } from '../store-change.js';
+import type { PostgresChangeNotices } from './postgres-change-notices.js';
 import { PG_SPAN_COLUMNS, pgText, toPgSpanValues, type PgSpanValues } from './postgres-span-row.js';
 import { recomputeLockedTraces, type LockedTrace } from './postgres-trace-rollup.js';
 import { DEFAULT_WRITE_ATTEMPTS, inWriteTransaction } from './postgres-transaction.js';
@@ -39,6 +41,8 @@ export interface PostgresSpanWriterOptions {
   searchTextMaxChars?: number;
   /** Tries per batch on deadlock / serialization failure (default 5). */
   maxAttempts?: number;
+  /** Announces each batch in its transaction (live updates); none: no notices. */
+  changeNotices?: PostgresChangeNotices | null;
 }
 
 /** One span per (trace_id, span_id), ready to write. */
@@ -91,6 +95,7 @@ const LOCK_TRACES_SQL = `
 export class PostgresSpanWriter {
   private readonly searchTextMaxChars: number;
   private readonly maxAttempts: number;
+  private readonly changeNotices: PostgresChangeNotices | null;
   /** Batches that were run again after a deadlock or serialization failure (diagnostics). */
   retries = 0;
 
@@ -100,6 +105,7 @@ export class PostgresSpanWriter {
   ) {
     this.searchTextMaxChars = options.searchTextMaxChars ?? DEFAULT_SEARCH_TEXT_MAX_CHARS;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_WRITE_ATTEMPTS);
+    this.changeNotices = options.changeNotices ?? null;
   }
 
   /**
@@ -196,5 +202,13 @@ export class PostgresSpanWriter {
 
     // 4–5. Trace rollups from the stored spans, then the sessions they are in.
     await recomputeLockedTraces(client, locked);
+
+    // 6. The live-update notice, delivered by PostgreSQL only if this transaction commits.
+    await this.changeNotices?.spansCommitted(
+      client,
+      locked,
+      projectIds,
+      countSpansPerTrace(batchSpans),
+    );
   }
 }

@@ -18,6 +18,12 @@
 import type pg from 'pg';
 import type { SpanRecord } from '../../spans/span-record.js';
 import type {
+  RetentionPolicy,
+  RetentionSweepOptions,
+  RetentionSweepResult,
+  RetentionSweepStep,
+} from '../retention-policy.js';
+import type {
   DeleteSpanResult,
   InsertSpansResult,
   KeysetPage,
@@ -35,6 +41,12 @@ import type {
   TraceRow,
 } from '../store.js';
 import { PostgresAnnotationStore } from './postgres-annotation-store.js';
+import { PostgresPriceStore } from './postgres-price-store.js';
+import { filterSuggestions } from './postgres-filter-suggestions.js';
+import { projectMetrics } from './postgres-project-metrics.js';
+import { PostgresSavedViewStore } from './postgres-saved-views.js';
+import type { FilterSuggestions, FilterSuggestionsQuery } from '../filter-suggestions.js';
+import type { ProjectMetrics, ProjectMetricsQuery } from '../project-metrics.js';
 import { createPostgresPool, isStatementTimeout } from './postgres-connection.js';
 import { QueryTimeoutError } from '../query-timeout-error.js';
 import { migratePostgres, type Migration } from './postgres-migrations.js';
@@ -46,6 +58,7 @@ import {
   listSpans,
   listTraceSpans,
 } from './postgres-span-reads.js';
+import * as retention from './postgres-retention.js';
 import { PostgresSpanWriter } from './postgres-span-writer.js';
 import {
   getSessionsBy,
@@ -58,6 +71,9 @@ import {
 } from './postgres-trace-reads.js';
 import * as traceWrites from './postgres-trace-writes.js';
 import { DEFAULT_WRITE_ATTEMPTS, inWriteTransaction } from './postgres-transaction.js';
+import type { ChangeTarget } from '../store-change.js';
+import { PostgresChangeNotices } from './postgres-change-notices.js';
+import { changeChannelName } from './postgres-change-payload.js';
 
 /** Connections per pool (primary, and replica when configured). */
 export const DEFAULT_POSTGRES_POOL_SIZE = 10;
@@ -80,7 +96,10 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly annotations: PostgresAnnotationStore;
+  readonly savedViews: PostgresSavedViewStore;
+  readonly prices: PostgresPriceStore;
   private readonly spanWriter: PostgresSpanWriter;
+  private readonly changeNotices: PostgresChangeNotices | null;
   private closed = false;
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -95,9 +114,13 @@ export class PostgresStore implements Store {
       max: size,
       statementTimeoutMs: options.queryTimeoutMs,
     });
-    const store = new PostgresStore(pool, longReads, options.searchTextMaxChars, {
-      queryTimeoutMs: options.queryTimeoutMs,
-    });
+    const store = new PostgresStore(
+      pool,
+      longReads,
+      options.searchTextMaxChars,
+      { queryTimeoutMs: options.queryTimeoutMs },
+      changeChannelName(options.schema),
+    );
     try {
       await store.ping();
     } catch (error) {
@@ -110,16 +133,24 @@ export class PostgresStore implements Store {
   /**
    * For tests and tools that manage their own pools; `close()` ends them. `longReads` serves the
    * reads that may take long (the primary when null); `queryTimeoutMs` is the statement_timeout
-   * its sessions were opened with, for the error message.
+   * its sessions were opened with, for the error message. Writes that change spans NOTIFY
+   * `changeChannel` (live updates; see postgres-change-notices.ts) when it is given.
    */
   constructor(
     private readonly pool: pg.Pool,
     private readonly longReads: pg.Pool | null = null,
     searchTextMaxChars?: number,
     private readonly limits: { queryTimeoutMs?: number } = {},
+    changeChannel: string | null = null,
   ) {
     this.annotations = new PostgresAnnotationStore(pool);
-    this.spanWriter = new PostgresSpanWriter(pool, { searchTextMaxChars });
+    this.savedViews = new PostgresSavedViewStore(pool);
+    this.prices = new PostgresPriceStore(pool, longReads ?? pool);
+    this.changeNotices = changeChannel === null ? null : new PostgresChangeNotices(changeChannel);
+    this.spanWriter = new PostgresSpanWriter(pool, {
+      searchTextMaxChars,
+      changeNotices: this.changeNotices,
+    });
   }
 
   /**
@@ -142,8 +173,22 @@ export class PostgresStore implements Store {
     return inWriteTransaction(this.pool, { maxAttempts: DEFAULT_WRITE_ATTEMPTS }, work);
   }
 
+  /** A delete or move, announced in its own transaction when it changed anything. */
+  private writeReported<T>(
+    target: ChangeTarget,
+    work: (client: pg.PoolClient) => Promise<T>,
+  ): Promise<T> {
+    return this.write(async (client) => {
+      const changes = (await this.changeNotices?.describe(client, target)) ?? [];
+      const result = await work(client);
+      if (result) await this.changeNotices?.notify(client, changes);
+      return result;
+    });
+  }
+
   async insertSpans(spans: SpanRecord[]): Promise<InsertSpansResult> {
     if (this.closed) throw new Error('store is closed');
+    await this.prices.priceSpans(spans);
     return this.spanWriter.insertSpans(spans);
   }
 
@@ -168,7 +213,9 @@ export class PostgresStore implements Store {
   }
 
   async deleteProject(rowid: number): Promise<boolean> {
-    return this.write((client) => traceWrites.deleteProject(client, rowid));
+    return this.writeReported({ project: rowid }, (client) =>
+      traceWrites.deleteProject(client, rowid),
+    );
   }
 
   async getSpanByRowid(rowid: number): Promise<StoredSpan | null> {
@@ -184,7 +231,7 @@ export class PostgresStore implements Store {
   }
 
   async deleteSpan(rowid: number): Promise<DeleteSpanResult | null> {
-    return this.write((client) => traceWrites.deleteSpan(client, rowid));
+    return this.writeReported({ span: rowid }, (client) => traceWrites.deleteSpan(client, rowid));
   }
 
   async listSpans(projectId: number, query: SpanListQuery): Promise<Page<StoredSpan>> {
@@ -212,11 +259,13 @@ export class PostgresStore implements Store {
   }
 
   async deleteTrace(rowid: number): Promise<boolean> {
-    return this.write((client) => traceWrites.deleteTrace(client, rowid));
+    return this.writeReported({ traces: [rowid] }, (client) =>
+      traceWrites.deleteTrace(client, rowid),
+    );
   }
 
   async transferTraces(traceRowids: number[], destinationProjectId: number): Promise<number> {
-    return this.write((client) =>
+    return this.writeReported({ transfer: traceRowids, destinationProjectId }, (client) =>
       traceWrites.transferTraces(client, traceRowids, destinationProjectId),
     );
   }
@@ -247,7 +296,9 @@ export class PostgresStore implements Store {
   }
 
   async deleteSessions(rowids: number[]): Promise<number> {
-    return this.write((client) => traceWrites.deleteSessions(client, rowids));
+    return this.writeReported({ sessions: rowids }, (client) =>
+      traceWrites.deleteSessions(client, rowids),
+    );
   }
 
   async projectSummary(
@@ -256,6 +307,45 @@ export class PostgresStore implements Store {
     endTime?: bigint,
   ): Promise<ProjectSummary> {
     return this.longRead((pool) => projectSummary(pool, projectId, startTime, endTime));
+  }
+
+  async projectMetrics(projectId: number, query: ProjectMetricsQuery): Promise<ProjectMetrics> {
+    return this.longRead((pool) => projectMetrics(pool, projectId, query));
+  }
+
+  async filterSuggestions(
+    projectId: number,
+    query: FilterSuggestionsQuery,
+  ): Promise<FilterSuggestions> {
+    return this.longRead((pool) => filterSuggestions(pool, projectId, query));
+  }
+
+  async getRetentionPolicy(projectId: number): Promise<RetentionPolicy | null> {
+    return retention.getRetentionPolicy(this.pool, projectId);
+  }
+
+  async setRetentionPolicy(projectId: number, policy: RetentionPolicy): Promise<boolean> {
+    return this.write((client) => retention.setRetentionPolicy(client, projectId, policy));
+  }
+
+  async clearRetentionPolicy(projectId: number): Promise<boolean> {
+    return this.write((client) => retention.clearRetentionPolicy(client, projectId));
+  }
+
+  /** Safe with several nodes sweeping at once (postgres-retention.ts). */
+  async sweepRetention(options: RetentionSweepOptions): Promise<RetentionSweepResult> {
+    return this.write(async (client) => {
+      const step: RetentionSweepStep = await retention.sweepRetention(client, options);
+      const { projectIds, ...result } = step;
+      // Live updates, in the sweep's own transaction: anything in these projects may have changed.
+      const notices = this.changeNotices;
+      if (notices !== null) {
+        for (const projectId of projectIds) {
+          await notices.notify(client, await notices.describe(client, { project: projectId }));
+        }
+      }
+      return result;
+    });
   }
 
   /** The primary and, when configured, the replica answer. */

@@ -34,7 +34,11 @@ const RECOMPUTE_TRACES_SQL = `
       COALESCE(SUM(prompt_tokens) FILTER (WHERE span_kind = 'LLM'), 0)::bigint AS prompt_tokens,
       COALESCE(SUM(completion_tokens) FILTER (WHERE span_kind = 'LLM'), 0)::bigint
         AS completion_tokens,
-      COALESCE(SUM(total_tokens) FILTER (WHERE span_kind = 'LLM'), 0)::bigint AS total_tokens
+      COALESCE(SUM(total_tokens) FILTER (WHERE span_kind = 'LLM'), 0)::bigint AS total_tokens,
+      -- Each LLM span's own cost (NULL while none has a price); see spans/prices/.
+      SUM(cost) FILTER (WHERE span_kind = 'LLM') AS cost,
+      SUM(cost_prompt) FILTER (WHERE span_kind = 'LLM') AS cost_prompt,
+      SUM(cost_completion) FILTER (WHERE span_kind = 'LLM') AS cost_completion
     FROM spans WHERE trace_rowid = ANY($1::bigint[])
     GROUP BY trace_rowid
   ), root AS (
@@ -53,6 +57,7 @@ const RECOMPUTE_TRACES_SQL = `
     start_time = agg.start_time, end_time = agg.end_time, span_count = agg.span_count,
     error_count = agg.error_count, prompt_tokens = agg.prompt_tokens,
     completion_tokens = agg.completion_tokens, total_tokens = agg.total_tokens,
+    cost = agg.cost, cost_prompt = agg.cost_prompt, cost_completion = agg.cost_completion,
     root_span_id = root.span_id
   FROM agg
     LEFT JOIN root ON root.id = agg.id

@@ -5,6 +5,9 @@
  */
 import type Database from 'better-sqlite3';
 import type { TraceListQuery } from '../store.js';
+import { filterSuggestions } from './sqlite-filter-suggestions.js';
+import { projectSpanMetrics, projectTraceMetrics } from './sqlite-project-metrics.js';
+import { PRICE_READ_OPERATIONS } from './sqlite-price-reads.js';
 import { listProjects } from './sqlite-project-reads.js';
 import { listSpans, listTraceSpans } from './sqlite-span-reads.js';
 import {
@@ -36,6 +39,10 @@ export const READ_OPERATIONS = {
   listSessions,
   listSessionTraces,
   projectSummary,
+  projectTraceMetrics,
+  projectSpanMetrics,
+  filterSuggestions,
+  ...PRICE_READ_OPERATIONS,
   ping: (db: Database.Database) => db.prepare('SELECT 1').get() !== undefined,
 };
 

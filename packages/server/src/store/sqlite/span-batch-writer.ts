@@ -5,8 +5,12 @@
  * Rollups are always computed from the complete set of a trace's spans, never incremented, so
  * they come out the same whatever order spans arrive in and however often one is re-sent:
  * - a trace first seen in this batch has all its spans here, so its rollup is computed from the
- *   batch's rows (the common case, and no extra queries);
+ *   batch's rows and the trace row is inserted with it (the common case: no extra queries, and
+ *   no second write that would move the row in every index over rollup columns);
  * - a trace that already existed is recomputed from the stored spans with SQL.
+ *
+ * A span's key is (trace_rowid, span_id): the batch's spans are written trace by trace, so new
+ * keys land at the end of the index (see migrations/0009-span-key-by-trace.sql).
  */
 import type Database from 'better-sqlite3';
 import { computeTraceRollup, ROW, type TraceRollup } from './trace-rollup.js';
@@ -22,9 +26,8 @@ interface TouchedTrace {
   projectId: number;
   /** Session row before this batch (null for a new trace). */
   sessionRowid: number | null;
-  /** True when this batch created the trace: all its spans are in `rows`. */
-  isNew: boolean;
-  rows: SpanRow[];
+  /** Set when this batch created the trace: computed from `rows`, which are all its spans. */
+  rollup: TraceRollup | null;
 }
 
 export class SpanBatchWriter {
@@ -45,7 +48,10 @@ export class SpanBatchWriter {
       ),
       selectProject: db.prepare('SELECT id FROM projects WHERE name = ?').pluck(),
       insertTrace: db.prepare(
-        `INSERT INTO traces (trace_id, project_id, start_time, end_time) VALUES (?, ?, ?, ?)
+        `INSERT INTO traces (trace_id, project_id, start_time, end_time, span_count, error_count,
+           prompt_tokens, completion_tokens, total_tokens, root_span_id,
+           cost, cost_prompt, cost_completion)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (trace_id) DO NOTHING`,
       ),
       selectTrace: db.prepare(
@@ -53,23 +59,19 @@ export class SpanBatchWriter {
       ),
       upsertSpan: db.prepare(
         `INSERT INTO spans (trace_rowid, project_id, ${columns}) VALUES (?, ?, ${placeholders})
-         ON CONFLICT (trace_id, span_id) DO UPDATE SET ${updates}`,
-      ),
-      setTraceRollup: db.prepare(
-        `UPDATE traces SET start_time = ?, end_time = ?, span_count = ?, error_count = ?,
-           prompt_tokens = ?, completion_tokens = ?, total_tokens = ?, root_span_id = ?
-         WHERE id = ?`,
+         ON CONFLICT (trace_rowid, span_id) DO UPDATE SET ${updates}`,
       ),
       recomputeTraceRollup: db.prepare(
         `UPDATE traces SET
            start_time = agg.start_time, end_time = agg.end_time, span_count = agg.span_count,
            error_count = agg.error_count, prompt_tokens = agg.prompt_tokens,
            completion_tokens = agg.completion_tokens, total_tokens = agg.total_tokens,
+           cost = agg.cost, cost_prompt = agg.cost_prompt, cost_completion = agg.cost_completion,
            root_span_id = (
              SELECT s.span_id FROM spans s
-             WHERE s.trace_id = traces.trace_id
+             WHERE s.trace_rowid = traces.id
                AND (s.parent_id IS NULL OR NOT EXISTS (
-                 SELECT 1 FROM spans p WHERE p.trace_id = s.trace_id AND p.span_id = s.parent_id))
+                 SELECT 1 FROM spans p WHERE p.trace_rowid = s.trace_rowid AND p.span_id = s.parent_id))
              ORDER BY (s.parent_id IS NOT NULL), s.start_time, s.span_id
              LIMIT 1)
          FROM (
@@ -79,8 +81,12 @@ export class SpanBatchWriter {
              COALESCE(SUM(CASE WHEN span_kind = 'LLM' THEN prompt_tokens END), 0) AS prompt_tokens,
              COALESCE(SUM(CASE WHEN span_kind = 'LLM' THEN completion_tokens END), 0)
                AS completion_tokens,
-             COALESCE(SUM(CASE WHEN span_kind = 'LLM' THEN total_tokens END), 0) AS total_tokens
-           FROM spans WHERE trace_id = ?
+             COALESCE(SUM(CASE WHEN span_kind = 'LLM' THEN total_tokens END), 0) AS total_tokens,
+             -- Each LLM span's own cost (NULL while none has a price); see spans/prices/.
+             SUM(CASE WHEN span_kind = 'LLM' THEN cost END) AS cost,
+             SUM(CASE WHEN span_kind = 'LLM' THEN cost_prompt END) AS cost_prompt,
+             SUM(CASE WHEN span_kind = 'LLM' THEN cost_completion END) AS cost_completion
+           FROM spans WHERE trace_rowid = ?
          ) AS agg
          WHERE traces.id = ?`,
       ),
@@ -88,7 +94,7 @@ export class SpanBatchWriter {
       // deterministic, so it does not depend on which span arrived first.
       selectTraceSession: db
         .prepare(
-          `SELECT session_id FROM spans WHERE trace_id = ? AND session_id IS NOT NULL
+          `SELECT session_id FROM spans WHERE trace_rowid = ? AND session_id IS NOT NULL
            ORDER BY start_time, span_id LIMIT 1`,
         )
         .pluck(),
@@ -158,8 +164,8 @@ export class SpanBatchWriter {
       if (trace.sessionRowid !== null) this.recomputeSession(trace.sessionRowid);
       return false;
     }
-    s.recomputeTraceRollup.run(trace.traceId, traceRowid);
-    const sessionId = (s.selectTraceSession.get(trace.traceId) as string | undefined) ?? null;
+    s.recomputeTraceRollup.run(traceRowid, traceRowid);
+    const sessionId = (s.selectTraceSession.get(traceRowid) as string | undefined) ?? null;
     let sessionRowid: number | null = null;
     if (sessionId !== null) {
       s.insertSession.run(trace.projectId, sessionId);
@@ -182,42 +188,31 @@ export class SpanBatchWriter {
   private write(rows: SpanRow[]): BatchWriteResult {
     const s = this.statements;
     const now = new Date().toISOString();
-    const traces = new Map<string, TouchedTrace>();
+    const rowsByTrace = new Map<string, SpanRow[]>();
     for (const row of rows) {
       const traceId = row[ROW.traceId] as string;
-      let trace = traces.get(traceId);
-      if (!trace) {
-        trace = this.touchTrace(traceId, row, now);
-        traces.set(traceId, trace);
-      }
-      trace.rows.push(row);
+      const traceRows = rowsByTrace.get(traceId);
+      if (traceRows) traceRows.push(row);
+      else rowsByTrace.set(traceId, [row]);
+    }
+    const traces: TouchedTrace[] = [];
+    for (const [traceId, traceRows] of rowsByTrace) {
+      const trace = this.touchTrace(traceId, traceRows, now);
+      traces.push(trace);
       // The span joins its trace's project, which may differ from the one it names.
-      const values = row.slice(1);
-      s.upsertSpan.run(trace.id, trace.projectId, ...values);
+      for (const row of traceRows) s.upsertSpan.run(trace.id, trace.projectId, ...row.slice(1));
     }
 
     // Sessions whose rollup must be recomputed from their traces (a trace left them or changed).
     const sessionsToRecompute = new Set<number>();
-    for (const [traceId, trace] of traces) {
+    for (const trace of traces) {
+      const rollup = trace.rollup;
       let sessionId: string | null;
-      let rollup: TraceRollup | null = null;
-      if (trace.isNew) {
-        rollup = computeTraceRollup(trace.rows);
-        s.setTraceRollup.run(
-          rollup.startTime,
-          rollup.endTime,
-          rollup.spanCount,
-          rollup.errorCount,
-          rollup.promptTokens,
-          rollup.completionTokens,
-          rollup.totalTokens,
-          rollup.rootSpanId,
-          trace.id,
-        );
+      if (rollup !== null) {
         sessionId = rollup.sessionId;
       } else {
-        s.recomputeTraceRollup.run(traceId, trace.id);
-        sessionId = (s.selectTraceSession.get(traceId) as string | undefined) ?? null;
+        s.recomputeTraceRollup.run(trace.id, trace.id);
+        sessionId = (s.selectTraceSession.get(trace.id) as string | undefined) ?? null;
       }
       let sessionRowid: number | null = null;
       if (sessionId !== null) {
@@ -239,29 +234,41 @@ export class SpanBatchWriter {
       }
     }
     for (const sessionRowid of sessionsToRecompute) this.recomputeSession(sessionRowid);
-    return { spanCount: rows.length, traceCount: traces.size };
+    return { spanCount: rows.length, traceCount: traces.length };
   }
 
-  /** Creates the trace if it is new (in the project its first span names) or looks it up. */
-  private touchTrace(traceId: string, row: SpanRow, now: string): TouchedTrace {
+  /**
+   * Creates the trace with its rollup if it is new (in the project its first span names), or
+   * looks it up.
+   */
+  private touchTrace(traceId: string, rows: SpanRow[], now: string): TouchedTrace {
     const s = this.statements;
-    const projectId = this.projectId(row[ROW.projectName] as string, now);
-    const inserted = s.insertTrace.run(traceId, projectId, row[ROW.startTime], row[ROW.endTime]);
+    const projectId = this.projectId(rows[0]![ROW.projectName] as string, now);
+    const rollup = computeTraceRollup(rows);
+    const inserted = s.insertTrace.run(
+      traceId,
+      projectId,
+      rollup.startTime,
+      rollup.endTime,
+      rollup.spanCount,
+      rollup.errorCount,
+      rollup.promptTokens,
+      rollup.completionTokens,
+      rollup.totalTokens,
+      rollup.rootSpanId,
+      rollup.cost,
+      rollup.costPrompt,
+      rollup.costCompletion,
+    );
     if (inserted.changes === 1) {
-      return {
-        id: Number(inserted.lastInsertRowid),
-        projectId,
-        sessionRowid: null,
-        isNew: true,
-        rows: [],
-      };
+      return { id: Number(inserted.lastInsertRowid), projectId, sessionRowid: null, rollup };
     }
     const existing = s.selectTrace.get(traceId) as {
       id: number;
       projectId: number;
       sessionRowid: number | null;
     };
-    return { ...existing, isNew: false, rows: [] };
+    return { ...existing, rollup: null };
   }
 
   private projectId(name: string, now: string): number {

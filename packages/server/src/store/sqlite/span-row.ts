@@ -6,6 +6,11 @@
  */
 import type { SpanRecord } from '../../spans/span-record.js';
 import type { StoredSpan } from '../store.js';
+import {
+  SPAN_COST_COLUMNS,
+  spanCostFromColumns,
+  spanCostValues,
+} from '../../spans/prices/span-cost-columns.js';
 
 /** Column order of `SpanRow` after the leading project name; matches the upsert statement. */
 export const SPAN_ROW_COLUMNS = [
@@ -37,6 +42,7 @@ export const SPAN_ROW_COLUMNS = [
   'total_tokens',
   'input_preview',
   'output_preview',
+  ...SPAN_COST_COLUMNS,
 ] as const;
 
 /** [projectName, ...values in SPAN_ROW_COLUMNS order] */
@@ -82,6 +88,7 @@ export function toSpanRow(span: SpanRecord, resourceJson = new Map<object, strin
     span.totalTokens,
     span.inputPreview,
     span.outputPreview,
+    ...spanCostValues(span.cost),
   ];
 }
 
@@ -117,6 +124,11 @@ export interface SpanDbRow {
   total_tokens: bigint | null;
   input_preview: string | null;
   output_preview: string | null;
+  cost: number | null;
+  cost_prompt: number | null;
+  cost_completion: number | null;
+  cost_details: string | null;
+  cost_price_id: string | null;
 }
 
 const toNumber = (value: bigint | null): number | null => (value === null ? null : Number(value));
@@ -153,5 +165,18 @@ export function fromSpanDbRow(row: SpanDbRow): StoredSpan {
     totalTokens: toNumber(row.total_tokens),
     inputPreview: row.input_preview,
     outputPreview: row.output_preview,
+    // Only priced spans carry a cost (absent = no price).
+    ...withCost(row),
   };
+}
+
+function withCost(row: SpanDbRow): Pick<StoredSpan, 'cost'> {
+  const cost = spanCostFromColumns(
+    row.cost,
+    row.cost_prompt,
+    row.cost_completion,
+    row.cost_details,
+    row.cost_price_id,
+  );
+  return cost === undefined ? {} : { cost };
 }

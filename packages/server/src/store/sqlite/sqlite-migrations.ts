@@ -42,16 +42,34 @@ export function migrateSqlite(
     ),
   );
   const pending = listMigrations().filter((m) => !applied.has(m.version));
-  for (const migration of pending) {
-    onApply(migration);
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO heron_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.name,
-        new Date().toISOString(),
-      );
-    }).immediate();
+  // A migration may rebuild a table (SQLite cannot change constraints in place): with foreign
+  // keys on, dropping the old table would cascade into the rows that reference it. So they run
+  // with foreign keys off (the pragma cannot change inside a transaction), and each one must
+  // leave every reference intact before it commits.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const migration of pending) {
+      onApply(migration);
+      db.transaction(() => {
+        db.exec(migration.sql);
+        const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+        if (broken.length > 0) {
+          const first = broken[0]!;
+          throw new Error(
+            `migration ${migration.name} left ${broken.length} rows of ${first.table} ` +
+              `pointing at missing ${first.parent} rows; nothing was changed`,
+          );
+        }
+        db.prepare('INSERT INTO heron_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+          migration.version,
+          migration.name,
+          new Date().toISOString(),
+        );
+      }).immediate();
+    }
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
   return pending;
 }

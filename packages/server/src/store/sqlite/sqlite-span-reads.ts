@@ -26,8 +26,16 @@ function spanConditions(projectId: number, query: SpanListQuery): CompiledFilter
     conditions.push({ sql: 'spans.start_time < ?', params: [query.endTime] });
   }
   if (query.rootsOnly) conditions.push({ sql: 'spans.parent_id IS NULL', params: [] });
+  if (query.traceIds && query.traceIds.length > 0) {
+    // Spans are keyed by their trace's row (see migrations/0009-span-key-by-trace.sql).
+    conditions.push({
+      sql: `spans.trace_rowid IN (SELECT id FROM traces WHERE trace_id IN (${query.traceIds
+        .map(() => '?')
+        .join(', ')}))`,
+      params: query.traceIds,
+    });
+  }
   for (const [column, values] of [
-    ['trace_id', query.traceIds],
     ['span_id', query.spanIds],
     ['parent_id', query.parentIds],
     ['name', query.names],
@@ -131,7 +139,12 @@ export function existingSpanKeys(
   keys: { traceId: string; spanId: string }[],
 ): Set<string> {
   const found = new Set<string>();
-  const statement = db.prepare('SELECT 1 FROM spans WHERE trace_id = ? AND span_id = ?').pluck();
+  const statement = db
+    .prepare(
+      `SELECT 1 FROM spans
+       WHERE trace_rowid = (SELECT id FROM traces WHERE trace_id = ?) AND span_id = ?`,
+    )
+    .pluck();
   for (const key of keys) {
     if (statement.get(key.traceId, key.spanId) !== undefined) {
       found.add(`${key.traceId}:${key.spanId}`);

@@ -13,6 +13,12 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from '../../spans/span-search-text.js';
 import type { SpanRecord } from '../../spans/span-record.js';
 import type {
+  RetentionPolicy,
+  RetentionSweepOptions,
+  RetentionSweepResult,
+  RetentionSweepStep,
+} from '../retention-policy.js';
+import type {
   DeleteSpanResult,
   InsertSpansResult,
   KeysetPage,
@@ -32,10 +38,18 @@ import type {
 import { openSqlite } from './open-sqlite.js';
 import { openSqliteReader } from './open-sqlite-reader.js';
 import { ReadPool } from './read-pool.js';
+import type { ChangeTarget, StoreChangeSink } from '../store-change.js';
+import { SqliteChangeReporter } from './sqlite-change-reporter.js';
 import { toSpanRow } from './span-row.js';
 import { SqliteAnnotationStore } from './sqlite-annotation-store.js';
+import { SqliteSavedViewStore } from './sqlite-saved-views.js';
+import { SqlitePriceStore } from './sqlite-price-store.js';
+import type { ReadArgs, ReadOperationName, ReadResult } from './read-operations.js';
+import type { FilterSuggestions, FilterSuggestionsQuery } from '../filter-suggestions.js';
+import { allBuckets, type ProjectMetrics, type ProjectMetricsQuery } from '../project-metrics.js';
 import { migrateSqlite, type Migration } from './sqlite-migrations.js';
 import { getProjectBy } from './sqlite-project-reads.js';
+import { getRetentionPolicy } from './sqlite-retention.js';
 import { existingSpanKeys, findSpansBySpanId, getSpanByRowid } from './sqlite-span-reads.js';
 import { getSessionsBy, getTraceBy } from './sqlite-trace-reads.js';
 import type { WriterRequest, WriterResponse, WriterWorkerData } from './sqlite-writer-worker.js';
@@ -55,6 +69,8 @@ export interface SqliteStoreOptions {
   /** A read running longer than this is stopped (QueryTimeoutError). */
   queryTimeoutMs?: number;
   onMigration?: (migration: Migration) => void;
+  /** Told what each committed write changed (live updates). */
+  changes?: StoreChangeSink;
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -63,12 +79,15 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly annotations = new SqliteAnnotationStore(this);
+  readonly savedViews = new SqliteSavedViewStore(this);
+  readonly prices = new SqlitePriceStore(this);
   private readonly reader: Database.Database;
   private readonly reads: ReadPool;
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextRequestId = 1;
   private closed = false;
+  private readonly changes: SqliteChangeReporter | null;
 
   static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
     mkdirSync(dirname(options.path), { recursive: true });
@@ -87,6 +106,7 @@ export class SqliteStore implements Store {
   private constructor(options: SqliteStoreOptions) {
     const searchTextMaxChars = options.searchTextMaxChars ?? DEFAULT_SEARCH_TEXT_MAX_CHARS;
     this.reader = openSqliteReader(options.path, options.synchronous, searchTextMaxChars);
+    this.changes = options.changes ? new SqliteChangeReporter(this.reader, options.changes) : null;
     this.reads = new ReadPool({
       threads: options.readerThreads ?? DEFAULT_READER_THREADS,
       timeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
@@ -128,8 +148,19 @@ export class SqliteStore implements Store {
   async insertSpans(spans: SpanRecord[]): Promise<InsertSpansResult> {
     if (spans.length === 0) return { spanCount: 0, traceCount: 0 };
     const resourceJson = new Map<object, string>();
+    await this.prices.priceSpans(spans);
     const rows = spans.map((span) => toSpanRow(span, resourceJson));
-    return (await this.send({ op: 'insertSpans', rows })) as InsertSpansResult;
+    const result = (await this.send({ op: 'insertSpans', rows })) as InsertSpansResult;
+    this.changes?.spansCommitted(spans);
+    return result;
+  }
+
+  /** Runs a delete or move, then reports what it changed (when it changed anything). */
+  private async reported<T>(target: ChangeTarget, write: () => Promise<T>): Promise<T> {
+    const changes = this.changes?.describe(target) ?? [];
+    const result = await write();
+    if (result) this.changes?.publish(changes);
+    return result;
   }
 
   /**
@@ -141,6 +172,14 @@ export class SqliteStore implements Store {
   }
 
   /** The query-only connection for reads on the calling thread (used by the read modules). */
+  /** Runs a read operation (read-operations.ts) in a reader thread (used by the read modules). */
+  read<K extends ReadOperationName>(
+    name: K,
+    ...args: ReadArgs<K>
+  ): Promise<Awaited<ReadResult<K>>> {
+    return this.reads.run(name, ...args) as Promise<Awaited<ReadResult<K>>>;
+  }
+
   get readConnection(): Database.Database {
     return this.reader;
   }
@@ -168,7 +207,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteProject(rowid: number): Promise<boolean> {
-    return this.write<boolean>('deleteProject', { rowid });
+    return this.reported({ project: rowid }, () => this.write<boolean>('deleteProject', { rowid }));
   }
 
   async getSpanByRowid(rowid: number): Promise<StoredSpan | null> {
@@ -184,7 +223,9 @@ export class SqliteStore implements Store {
   }
 
   async deleteSpan(rowid: number): Promise<DeleteSpanResult | null> {
-    return this.write<DeleteSpanResult | null>('deleteSpan', { rowid });
+    return this.reported({ span: rowid }, () =>
+      this.write<DeleteSpanResult | null>('deleteSpan', { rowid }),
+    );
   }
 
   async listSpans(projectId: number, query: SpanListQuery): Promise<Page<StoredSpan>> {
@@ -212,11 +253,13 @@ export class SqliteStore implements Store {
   }
 
   async deleteTrace(rowid: number): Promise<boolean> {
-    return this.write<boolean>('deleteTrace', { rowid });
+    return this.reported({ traces: [rowid] }, () => this.write<boolean>('deleteTrace', { rowid }));
   }
 
   async transferTraces(traceRowids: number[], destinationProjectId: number): Promise<number> {
-    return this.write<number>('transferTraces', { traceRowids, destinationProjectId });
+    return this.reported({ transfer: traceRowids, destinationProjectId }, () =>
+      this.write<number>('transferTraces', { traceRowids, destinationProjectId }),
+    );
   }
 
   async getSession(projectId: number, sessionId: string): Promise<SessionRow | null> {
@@ -245,7 +288,9 @@ export class SqliteStore implements Store {
   }
 
   async deleteSessions(rowids: number[]): Promise<number> {
-    return this.write<number>('deleteSessions', { rowids });
+    return this.reported({ sessions: rowids }, () =>
+      this.write<number>('deleteSessions', { rowids }),
+    );
   }
 
   async projectSummary(
@@ -254,6 +299,45 @@ export class SqliteStore implements Store {
     endTime?: bigint,
   ): Promise<ProjectSummary> {
     return this.reads.run('projectSummary', projectId, startTime, endTime);
+  }
+
+  /** The trace and the span halves on two reader threads at once. */
+  async projectMetrics(projectId: number, query: ProjectMetricsQuery): Promise<ProjectMetrics> {
+    const [filled, spans] = await Promise.all([
+      this.reads.run('projectTraceMetrics', projectId, query),
+      this.reads.run('projectSpanMetrics', projectId, query),
+    ]);
+    return { buckets: allBuckets(query, filled), ...spans };
+  }
+
+  async filterSuggestions(
+    projectId: number,
+    query: FilterSuggestionsQuery,
+  ): Promise<FilterSuggestions> {
+    return this.reads.run('filterSuggestions', projectId, query);
+  }
+
+  async getRetentionPolicy(projectId: number): Promise<RetentionPolicy | null> {
+    return getRetentionPolicy(this.reader, projectId);
+  }
+
+  async setRetentionPolicy(projectId: number, policy: RetentionPolicy): Promise<boolean> {
+    return this.write<boolean>('setRetentionPolicy', { projectId, policy });
+  }
+
+  async clearRetentionPolicy(projectId: number): Promise<boolean> {
+    return this.write<boolean>('clearRetentionPolicy', { projectId });
+  }
+
+  /** On the writer thread, so each step interleaves with span batches (sqlite-retention.ts). */
+  async sweepRetention(options: RetentionSweepOptions): Promise<RetentionSweepResult> {
+    const step = await this.write<RetentionSweepStep>('sweepRetention', options);
+    const { projectIds, ...result } = step;
+    // Live updates: anything in these projects may have changed.
+    for (const projectId of projectIds) {
+      this.changes?.publish(this.changes.describe({ project: projectId }));
+    }
+    return result;
   }
 
   /** Both the calling thread's connection and a reader thread answer. */

@@ -221,7 +221,8 @@ export function projectSummary(
          COALESCE(SUM(error_count > 0), 0) AS error_trace_count,
          COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
          COALESCE(SUM(completion_tokens), 0) AS completion_tokens,
-         COALESCE(SUM(total_tokens), 0) AS total_tokens, SUM(cost) AS cost
+         COALESCE(SUM(total_tokens), 0) AS total_tokens, SUM(cost) AS cost,
+         SUM(cost_prompt) AS cost_prompt, SUM(cost_completion) AS cost_completion
        FROM traces INDEXED BY traces_project_start_totals WHERE ${where.sql}`,
     )
     .get(...where.params) as {
@@ -232,6 +233,8 @@ export function projectSummary(
     completion_tokens: number;
     total_tokens: number;
     cost: number | null;
+    cost_prompt: number | null;
+    cost_completion: number | null;
   };
   // Nearest rank, read from the (project_id, latency, start_time) index: from the low end for
   // ranks below the middle, from the high end above it, so p99 walks 1% of the window.
@@ -250,16 +253,31 @@ export function projectSummary(
       .get(...where.params, fromTop ? count - rank : rank - 1) as number;
     return ns / 1e6;
   };
+  const sessionCount = db
+    .prepare(`SELECT COUNT(*) FROM sessions WHERE ${where.sql}`)
+    .pluck()
+    .get(...where.params) as number;
+  // Trace end = its newest span end; one seek on traces_project_end (migration 0006).
+  const lastActivity = db
+    .prepare('SELECT MAX(end_time) FROM traces WHERE project_id = ?')
+    .pluck()
+    .safeIntegers(true)
+    .get(projectId) as bigint | null;
   return {
     traceCount: totals.trace_count,
     spanCount: totals.span_count,
     errorTraceCount: totals.error_trace_count,
     latencyMsP50: percentile(0.5),
+    latencyMsP90: percentile(0.9),
     latencyMsP99: percentile(0.99),
     promptTokens: totals.prompt_tokens,
     completionTokens: totals.completion_tokens,
     totalTokens: totals.total_tokens,
     cost: totals.cost,
+    costPrompt: totals.cost_prompt,
+    costCompletion: totals.cost_completion,
+    sessionCount,
+    lastActivityUnixNano: lastActivity,
   };
 }
 

@@ -18,6 +18,9 @@ export const ROW = {
   promptTokens: 1 + SPAN_ROW_COLUMNS.indexOf('prompt_tokens'),
   completionTokens: 1 + SPAN_ROW_COLUMNS.indexOf('completion_tokens'),
   totalTokens: 1 + SPAN_ROW_COLUMNS.indexOf('total_tokens'),
+  cost: 1 + SPAN_ROW_COLUMNS.indexOf('cost'),
+  costPrompt: 1 + SPAN_ROW_COLUMNS.indexOf('cost_prompt'),
+  costCompletion: 1 + SPAN_ROW_COLUMNS.indexOf('cost_completion'),
 } as const;
 
 export interface TraceRollup {
@@ -28,6 +31,10 @@ export interface TraceRollup {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /** Sums of the LLM spans' own costs; null while none of them has a price (as SQL's SUM). */
+  cost: number | null;
+  costPrompt: number | null;
+  costCompletion: number | null;
   rootSpanId: string | null;
   sessionId: string | null;
 }
@@ -50,6 +57,9 @@ export function computeTraceRollup(rows: SpanRow[]): TraceRollup {
   let promptTokens = 0;
   let completionTokens = 0;
   let totalTokens = 0;
+  let cost: number | null = null;
+  let costPrompt: number | null = null;
+  let costCompletion: number | null = null;
   let root: SpanRow | null = null;
   let rootHasParent = true;
   let session: SpanRow | null = null;
@@ -64,6 +74,12 @@ export function computeTraceRollup(rows: SpanRow[]): TraceRollup {
       promptTokens += (row[ROW.promptTokens] as number | null) ?? 0;
       completionTokens += (row[ROW.completionTokens] as number | null) ?? 0;
       totalTokens += (row[ROW.totalTokens] as number | null) ?? 0;
+      const spanCost = row[ROW.cost] as number | null;
+      if (spanCost !== null) {
+        cost = (cost ?? 0) + spanCost;
+        costPrompt = (costPrompt ?? 0) + (row[ROW.costPrompt] as number);
+        costCompletion = (costCompletion ?? 0) + (row[ROW.costCompletion] as number);
+      }
     }
     // Root: a span without parent, else the earliest orphan (parent not in the trace).
     const parentId = row[ROW.parentId] as string | null;
@@ -88,6 +104,9 @@ export function computeTraceRollup(rows: SpanRow[]): TraceRollup {
     promptTokens,
     completionTokens,
     totalTokens,
+    cost,
+    costPrompt,
+    costCompletion,
     rootSpanId: root === null ? null : (root[ROW.spanId] as string),
     sessionId: session === null ? null : (session[ROW.sessionId] as string),
   };

@@ -9,7 +9,10 @@
 import type Database from 'better-sqlite3';
 import type { SpanBatchWriter } from './span-batch-writer.js';
 import { TRACE_WRITE_OPERATIONS } from './sqlite-trace-writes.js';
+import { PRICE_WRITE_OPERATIONS } from './sqlite-price-writes.js';
 import { ANNOTATION_WRITE_OPERATIONS } from './sqlite-annotation-writes.js';
+import { SAVED_VIEW_WRITE_OPERATIONS } from './sqlite-saved-views.js';
+import { RETENTION_WRITE_OPERATIONS } from './sqlite-retention.js';
 
 /** What an operation may use besides the connection: the span writer's rollup logic. */
 export interface WriteContext {
@@ -20,5 +23,8 @@ export type WriteOperation = (db: Database.Database, args: never, context: Write
 
 export const WRITE_OPERATIONS: Record<string, WriteOperation> = {
   ...TRACE_WRITE_OPERATIONS,
+  ...PRICE_WRITE_OPERATIONS,
   ...ANNOTATION_WRITE_OPERATIONS,
+  ...SAVED_VIEW_WRITE_OPERATIONS,
+  ...RETENTION_WRITE_OPERATIONS,
 };
