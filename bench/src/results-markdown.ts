@@ -7,6 +7,12 @@ import type { ServerUsage, IngestResults, Latency, StoredCheck } from './ingest-
 import type { PayloadStats } from './payload-generator.js';
 import { QUERY_TARGETS, type QueryResults, type QueryTiming } from './query-bench.js';
 import { MAIN_PROJECT, SECOND_PROJECT, formatDuration } from './query-store-generator.js';
+import {
+  LARGE_TRACE_PROJECT,
+  SCROLL_PX_PER_FRAME,
+  percentile,
+  type UiResults,
+} from './ui-bench.js';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -367,3 +373,56 @@ function shortRequest(request: string): string {
 }
 
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+
+export const UI_TARGET_PAGE_MS = 1500;
+export const UI_TARGET_P95_FRAME_MS = 50;
+export const UI_TARGET_TRACE_MS = 1000;
+
+/** `## UI`: the browser's Performance timings against issue 5's speed targets. */
+export function renderUiSection(input: {
+  date: Date;
+  machine: MachineInfo;
+  command: string;
+  results: UiResults;
+}): string {
+  const { machine: m, results: r } = input;
+  const median = (values: number[]) => percentile(values, 0.5);
+  const worst = (values: number[]) => Math.max(...values);
+  const interactive = r.projectPage.map((load) => load.interactiveMs);
+  const rendered = r.projectPage.map((load) => load.renderedMs);
+  const lcps = r.projectPage.flatMap((load) => (load.lcpMs === null ? [] : [load.lcpMs]));
+  const trace = r.traceOpen.map((open) => open.renderedMs);
+  const s = r.scroll;
+  const range = (values: number[]) =>
+    values.length ? `${ms(median(values))} (worst ${ms(worst(values))})` : 'n/a';
+  const out: string[] = ['## UI', ''];
+  out.push(
+    `Run ${input.date.toISOString()} with \`node bench/dist/run-bench.js${input.command ? ` ${input.command}` : ''}\`.`,
+    '',
+    ...machineLines(m),
+    `- **Store:** the query suite's cached store, ${int(r.storeSpans)} spans (${int(r.storeTraces)} traces) in \`${MAIN_PROJECT}\`, ` +
+      `plus one ${int(r.largeTraceSpans)}-span trace with fixed ids in \`${LARGE_TRACE_PROJECT}\` (sent through OTLP/HTTP JSON before measuring; a re-run upserts it).`,
+    `- **Browser:** Debian chromium ${r.chromium} (headless, --disable-gpu) driven by playwright-core, 1440×900; ` +
+      `every load is a cold navigation in a fresh browser context (empty cache), after one unmeasured load of each page; ${r.runs} loads per page. ` +
+      "Times are from the browser's Performance timeline, relative to navigation start.",
+    "- **Project page:** rows = the UI's `heron:traces-rendered` mark (the first page of the traces table is in the DOM; " +
+      "the project page with the store's last 7 days as a custom range); interactive = the later of that mark and the end of the last long task (> 50 ms) that started before it.",
+    `- **Scrolling:** the traces table scrolled ${SCROLL_PX_PER_FRAME} px every animation frame for ${r.scrollSeconds} s (a fast fling; infinite scroll loads further pages meanwhile); ` +
+      'frame time = delta between requestAnimationFrame timestamps. "Does not stutter" means: **p95 frame ≤ 50 ms** ' +
+      '(at most one frame in twenty drops below 20 fps; 16.7 ms is a full 60 Hz frame), reported with the longest frame and the long tasks.',
+    "- **Trace page:** navigation to the 5,000-span trace → the UI's `heron:trace-tree-rendered` mark (the virtualized span tree shows its first rows).",
+    '',
+    '| Measure | Result | Target | Met |',
+    '|---|---:|---:|:---:|',
+    `| Project page interactive, median (worst) | ${range(interactive)} | < ${int(UI_TARGET_PAGE_MS)} ms | ${yes(worst(interactive) < UI_TARGET_PAGE_MS)} |`,
+    `| Project page rows shown (\`heron:traces-rendered\`), median (worst) | ${range(rendered)} | | |`,
+    `| Project page largest contentful paint, median (worst) | ${range(lcps)} | | |`,
+    `| Scrolling: p95 frame | ${ms(s.p95FrameMs)} | ≤ ${UI_TARGET_P95_FRAME_MS} ms | ${yes(s.p95FrameMs <= UI_TARGET_P95_FRAME_MS)} |`,
+    `| Scrolling: median frame / longest frame | ${ms(s.p50FrameMs)} / ${ms(s.maxFrameMs)} | | |`,
+    `| Scrolling: frames > 50 ms; long tasks | ${int(s.framesOver50Ms)} of ${int(s.frames)}; ${int(s.longTasks)} (${ms(s.longTaskMs)} in all) | | |`,
+    `| Scrolling: rows passed | ${int(s.rowsScrolled)} | | |`,
+    `| 5,000-span trace opens (tree shown), median (worst) | ${range(trace)} | < ${int(UI_TARGET_TRACE_MS)} ms | ${yes(worst(trace) < UI_TARGET_TRACE_MS)} |`,
+    '',
+  );
+  return out.join('\n');
+}

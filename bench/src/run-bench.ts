@@ -1,6 +1,6 @@
 /**
  * `npm run bench` / `npm run bench:ingest` / `npm run bench:query`: runs the benchmark suites
- * (ingest, query) and writes their figures into bench/RESULTS.md, replacing only the sections of
+ * (ingest, query, ui) and writes their figures into bench/RESULTS.md, replacing only the sections of
  * the suites that ran.
  *
  *   node bench/dist/run-bench.js [--only ingest,query] [--results PATH] [--no-write]
@@ -10,6 +10,10 @@
  *       [--profile-duration 10]
  *     query: [--query-iterations 30] [--query-warmup 3] [--query-max-seconds 60]
  *       [--query-traces 250000] [--query-store DIR (default bench/.data/query-1m)]
+ *     ui: [--ui-runs 5] [--ui-scroll-seconds 5] (on the query store: --query-traces, --query-store)
+ *
+ * The ui suite (ui-bench.ts) serves the same SQLite store to Debian's chromium (playwright-core)
+ * and times the project page, scrolling its traces table and opening a 5,000-span trace.
  *
  * The query suite generates its store (1,000,000 spans) on first use and caches it under
  * bench/.data/; delete that directory (or change QUERY_STORE_VERSION) to regenerate.
@@ -45,12 +49,14 @@ import {
   querySectionTitle,
   renderIngestSection,
   renderQuerySection,
+  renderUiSection,
   replaceSection,
   type MachineInfo,
 } from './results-markdown.js';
+import { runUiBench } from './ui-bench.js';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SUITES = ['ingest', 'query'] as const;
+const SUITES = ['ingest', 'query', 'ui'] as const;
 const BACKENDS = ['sqlite', 'postgres'] as const;
 
 const { values } = parseArgs({
@@ -70,6 +76,8 @@ const { values } = parseArgs({
     'query-max-seconds': { type: 'string', default: '60' },
     'query-traces': { type: 'string', default: '250000' },
     'query-store': { type: 'string' },
+    'ui-runs': { type: 'string', default: '5' },
+    'ui-scroll-seconds': { type: 'string', default: '5' },
     'database-url': { type: 'string' },
     backends: { type: 'string' },
     results: { type: 'string', default: join(benchDir, 'RESULTS.md') },
@@ -143,6 +151,10 @@ const querySettings = {
   warmup: number('query-warmup', values['query-warmup'], 0, 1000),
   maxSecondsPerQuery: number('query-max-seconds', values['query-max-seconds'], 1, 3600),
   traces: number('query-traces', values['query-traces'], 100, 10_000_000),
+};
+const uiSettings = {
+  runs: number('ui-runs', values['ui-runs'], 1, 100),
+  scrollSeconds: number('ui-scroll-seconds', values['ui-scroll-seconds'], 1, 120),
 };
 const queryStoreDir = values['query-store'] ?? defaultQueryStoreDir(benchDir, querySettings.traces);
 
@@ -321,6 +333,25 @@ async function main(): Promise<void> {
       markdown = replaceSection(markdown, querySectionTitle(results.backend), section);
       process.stdout.write(`\n${section}\n`);
     }
+  }
+
+  // SQLite only: the UI reads the same API on both backends, and the query suite compares them.
+  if (runs('ui')) {
+    const target = await sqliteQueryTarget({
+      dir: queryStoreDir,
+      traces: querySettings.traces,
+      log,
+    });
+    const uiMachine = await remeasure(machine, 'the UI window');
+    const results = await runUiBench({ target, ...uiSettings, log });
+    const section = renderUiSection({
+      date: new Date(),
+      machine: uiMachine,
+      command: commandLine(),
+      results,
+    });
+    markdown = replaceSection(markdown, 'UI', section);
+    process.stdout.write(`\n${section}\n`);
   }
 
   if (!values['no-write']) {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { spawnHeron, type HeronProcess } from '../../packages/server/dist/testing/spawn-heron.js';
-import { chromiumPath, launchBrowser, openPage, saveScreenshot } from './support/browser.js';
+import { browserTestSkip, launchBrowser, openPage, saveScreenshot } from './support/browser.js';
 import {
   EVAL_PROJECT,
   SUPPORT_PROJECT,
@@ -18,7 +18,7 @@ import {
   type DemoData,
 } from './support/ui-demo-traces.js';
 
-const skip = chromiumPath() === null ? 'no chromium on this machine' : false;
+const skip = browserTestSkip();
 // Generous: CI machines are shared; a passing run takes a few seconds per test.
 const WAIT = { timeout: 30_000 };
 

@@ -17,7 +17,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { Browser, Page } from 'playwright-core';
 import { spawnHeron, type HeronProcess } from '../../packages/server/dist/testing/spawn-heron.js';
-import { chromiumPath, launchBrowser, openPage, saveScreenshot } from './support/browser.js';
+import { browserTestSkip, launchBrowser, openPage, saveScreenshot } from './support/browser.js';
 import { emitOpenInferenceTrace, RecordingExporter } from './support/openinference-trace.js';
 
 const PROJECT = 'ui-trace';
@@ -26,7 +26,7 @@ const BIG_TRACE_SPANS = 5000;
 const PIXEL =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
-const skip = chromiumPath() === null ? 'no chromium on this machine' : false;
+const skip = browserTestSkip();
 
 let heron: HeronProcess;
 let browser: Browser;

@@ -25,6 +25,18 @@ export function chromiumPath(): string | null {
   return CHROMIUM_PATHS.find((path) => existsSync(path)) ?? null;
 }
 
+/**
+ * The skip reason for browser tests: false when chromium is here. Under CI a missing chromium
+ * is an error, not a skip (.ci/run installs it).
+ */
+export function browserTestSkip(): string | false {
+  if (chromiumPath() !== null) return false;
+  if (process.env.CI) {
+    throw new Error('CI must run the browser tests: apt-get install -y chromium (see .ci/run)');
+  }
+  return 'no chromium on this machine (apt-get install -y chromium)';
+}
+
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!executablePath) {

@@ -14,6 +14,13 @@ import { DEFAULT_COST_RECOMPUTE_BATCH_SPANS } from './store/cost-recompute-jobs.
 import { DEFAULT_QUERY_TIMEOUT_MS, DEFAULT_READER_THREADS } from './store/sqlite/sqlite-store.js';
 import { DEFAULT_UI_API_LIMITS, type UiApiLimits } from './api/ui-api-limits.js';
 import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from './live/live-settings.js';
+import { authSettings, type AuthSettings } from './auth/auth-settings.js';
+import {
+  DEFAULT_OBSERVABILITY_SETTINGS,
+  LOG_FORMATS,
+  type LogFormat,
+  type ObservabilitySettings,
+} from './observability/observability-settings.js';
 import {
   DEFAULT_RETENTION_SETTINGS,
   MAX_RETENTION_DAYS,
@@ -56,7 +63,11 @@ export interface HeronConfig {
   retention: RetentionSettings;
   /** Live updates (SSE): client limit, ping, coalescing, per-client buffer. */
   live: LiveSettings;
+  /** Authentication, CORS, TLS and rate limits (auth/auth-settings.ts). */
+  auth: AuthSettings;
   logLevel: string;
+  /** Log format, the metrics port, the shutdown deadline. */
+  observability: ObservabilitySettings;
 }
 
 export interface IngestLimits {
@@ -238,6 +249,39 @@ function liveSettings(env: Env): LiveSettings {
     coalesceMs: setting('LIVE_COALESCE_MS', d.coalesceMs, 0, 60_000),
     maxTraceIds: setting('LIVE_MAX_TRACE_IDS', d.maxTraceIds, 1, 10_000),
     maxBufferedBytes: setting('LIVE_MAX_BUFFERED_BYTES', d.maxBufferedBytes, 1024, 2 ** 30),
+  };
+}
+
+function observabilitySettings(env: Env, mainPort: number): ObservabilitySettings {
+  const d = DEFAULT_OBSERVABILITY_SETTINGS;
+  const format = fromEnv(env, 'LOG_FORMAT') ?? d.logFormat;
+  if (!LOG_FORMATS.includes(format as LogFormat)) {
+    throw new ConfigError(
+      `HERON_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${format}"`,
+    );
+  }
+  const rawMetricsPort = fromEnv(env, 'METRICS_PORT');
+  const metricsPort =
+    rawMetricsPort === undefined
+      ? undefined
+      : parseInteger(rawMetricsPort, 'HERON_METRICS_PORT', 0, 0, 65535);
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === mainPort) {
+    throw new ConfigError(
+      `HERON_METRICS_PORT (${metricsPort}) is the main HTTP port; leave it unset to serve ` +
+        '/metrics there, or pick another port',
+    );
+  }
+  return {
+    logFormat: format as LogFormat,
+    ...(metricsPort === undefined ? {} : { metricsPort }),
+    shutdownTimeoutSeconds: parseInteger(
+      fromEnv(env, 'SHUTDOWN_TIMEOUT_SECONDS'),
+      'HERON_SHUTDOWN_TIMEOUT_SECONDS',
+      d.shutdownTimeoutSeconds,
+      1,
+      86_400,
+    ),
+    databaseSizeCacheMs: d.databaseSizeCacheMs,
   };
 }
 
@@ -427,5 +471,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Her
     live: liveSettings(env),
     uiApi: uiApiLimits(env),
     logLevel: fromEnv(env, 'LOG_LEVEL') ?? 'info',
+    auth: authSettings(env),
+    observability: observabilitySettings(env, port),
   };
 }

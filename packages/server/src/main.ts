@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 /**
  * The `heron` command. `heron serve` starts the collector, API and (later) UI in one process;
- * `heron migrate` brings the database schema up to date and exits.
+ * `heron migrate` brings the database schema up to date and exits; `heron export` / `heron import`
+ * move spans to and from files (cli/).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type ConfigFlags, type HeronConfig } from './config.js';
 import { startServer } from './server.js';
+import { CliError } from './cli/cli-error.js';
+import { exportCommand, type ExportFlags } from './cli/export-command.js';
+import { importCommand, type ImportFlags } from './cli/import-command.js';
+import { shutDownWithin } from './shutdown-deadline.js';
 import { DatabaseConnectError, redactDatabaseUrl } from './store/postgres/postgres-connection.js';
 import {
   listPostgresMigrations,
@@ -45,13 +50,11 @@ program
       if (stopping) return;
       stopping = true;
       server.app.log.info(`${signal} received: finishing queued commits and shutting down`);
-      server.close().then(
-        () => process.exit(0),
-        (error: Error) => {
-          server.app.log.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
+      void shutDownWithin(server, config.observability.shutdownTimeoutSeconds).then((outcome) => {
+        if (outcome.exitCode === 0) server.app.log.info(outcome.message);
+        else server.app.log.error(outcome.message);
+        process.exit(outcome.exitCode);
+      });
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
@@ -72,6 +75,30 @@ program
     if (config.databaseUrl !== undefined) await migratePostgresCommand(config, config.databaseUrl);
     else migrateSqliteCommand(config);
   });
+
+program
+  .command('export')
+  .description("Write a project's spans to a file or stdout (jsonl, otlp-json, csv, parquet)")
+  .requiredOption('--project <name>', 'the project to export')
+  .option('--since <iso>', 'only spans that started at or after this time (ISO 8601)')
+  .option('--until <iso>', 'only spans that started before this time (ISO 8601)')
+  .option('--filter <expr>', 'a span filter expression, as in the UI and the REST API')
+  .requiredOption('--format <format>', 'jsonl | otlp-json | csv | parquet')
+  .option('-o, --output <file>', 'write to this file (default: stdout; parquet needs a file)')
+  .option('--working-dir <dir>', 'where heron.db lives (HERON_WORKING_DIR, default ~/.heron)')
+  .option('--database-url <url>', 'PostgreSQL instead of SQLite (HERON_SQL_DATABASE_URL)')
+  .action(async (flags: ExportFlags) => exportCommand(flags));
+
+program
+  .command('import')
+  .description('Read spans from a jsonl, otlp-json or parquet file into the database')
+  .argument('<file>', 'the file to import (format from its extension unless --format)')
+  .option('--project <name>', "put every span in this project (default: the file's own)")
+  .option('--format <format>', 'jsonl | otlp-json | parquet')
+  .option('--batch-size <spans>', 'spans per transaction (default 2000)', positiveInteger)
+  .option('--working-dir <dir>', 'where heron.db lives (HERON_WORKING_DIR, default ~/.heron)')
+  .option('--database-url <url>', 'PostgreSQL instead of SQLite (HERON_SQL_DATABASE_URL)')
+  .action(async (file: string, flags: ImportFlags) => importCommand(file, flags));
 
 async function migratePostgresCommand(config: HeronConfig, url: string): Promise<void> {
   console.log(
@@ -106,6 +133,12 @@ function reportMigrations(applied: number, version: number): void {
   );
 }
 
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
+  return n;
+}
+
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) {
@@ -115,7 +148,7 @@ function port(value: string): number {
 }
 
 program.parseAsync().catch((error: Error) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof CliError) {
     console.error(`heron: ${error.message}`);
   } else if (error instanceof DatabaseConnectError) {
     console.error(

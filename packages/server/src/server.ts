@@ -6,12 +6,15 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { HeronConfig } from './config.js';
 import { ApiError } from './api/api-error.js';
 import { registerAnnotationRoutes } from './api/annotation-routes.js';
+import { registerEvaluationSummaryRoutes } from './api/evaluation-summary-routes.js';
 import { registerFilterHelpRoutes } from './api/filter-help-routes.js';
 import { registerHealthRoutes } from './api/health-routes.js';
 import { registerLiveRoutes } from './api/live-routes.js';
 import { registerMetricsRoutes } from './api/metrics-routes.js';
 import { registerOpenApi } from './api/openapi/openapi.js';
+import { registerAuthApi, registerSecurity } from './auth/security-setup.js';
 import { registerProjectRoutes } from './api/project-routes.js';
+import { registerProjectClearRoutes } from './api/project-clear-routes.js';
 import { registerRetentionRoutes } from './api/retention-routes.js';
 import { registerSavedViewRoutes } from './api/saved-view-routes.js';
 import { PHOENIX_COMPATIBLE_VERSION, PHOENIX_VERSION_HEADER } from './api/server-version.js';
@@ -20,6 +23,8 @@ import { registerSpanRoutes } from './api/span-routes.js';
 import { registerSessionRoutes } from './api/session-routes.js';
 import { registerTraceRoutes } from './api/trace-routes.js';
 import { registerTraceViewRoutes } from './api/trace-view-routes.js';
+import { registerLegacyEvaluationRoutes } from './api/legacy-evaluation-routes.js';
+import { registerExportRoutes } from './export/export-routes.js';
 import { registerModelPriceRoutes } from './api/model-price-routes.js';
 import { CostRecomputeJobs } from './store/cost-recompute-jobs.js';
 import { registerUiRoutes } from './api/ui-routes.js';
@@ -34,6 +39,23 @@ import type { StoreChangeSink } from './store/store-change.js';
 import { defaultRetentionPolicy } from './retention/retention-settings.js';
 import { RetentionSweeper } from './retention/retention-sweeper.js';
 import { QueryTimeoutError } from './store/query-timeout-error.js';
+import {
+  databaseUnavailableMessage,
+  isDatabaseUnavailable,
+} from './observability/database-unavailable.js';
+import {
+  postgresDatabaseSize,
+  sqliteDatabaseSize,
+  type DatabaseSize,
+} from './observability/database-size.js';
+import { HeronMetrics } from './observability/heron-metrics.js';
+import { loggerOptions } from './observability/logger-options.js';
+import {
+  instrumentHttp,
+  registerMetricsRoute,
+  startMetricsServer,
+} from './observability/metrics-endpoint.js';
+import { requestIdOf } from './observability/request-id.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -44,6 +66,11 @@ export interface HeronServer {
   queue: IngestQueue;
   httpPort: number;
   grpcPort: number;
+  /** Where GET /metrics answers (the HTTP port unless HERON_METRICS_PORT is set). */
+  metricsPort: number;
+  metrics: HeronMetrics;
+  /** HTTP requests received and not yet answered (what a slow shutdown is waiting for). */
+  inFlightRequests(): number;
   /** Stops accepting, commits everything already queued, closes the database. */
   close(): Promise<void>;
 }
@@ -77,9 +104,15 @@ async function openStore(
 
 export async function startServer(config: HeronConfig): Promise<HeronServer> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: loggerOptions(config.logLevel, config.observability.logFormat),
+    // Every log line of a request carries this id; a client's own x-request-id is kept.
+    genReqId: requestIdOf,
     // Bodies of the REST API are small; OTLP routes set their own, larger limit.
     bodyLimit: 10 * 1024 * 1024,
+    // HERON_TLS_CERT_FILE / HERON_TLS_KEY_FILE: https instead of http (gRPC too).
+    ...(config.auth.tls === undefined
+      ? {}
+      : { https: { cert: config.auth.tls.cert, key: config.auth.tls.key } }),
     // On shutdown, idle keep-alive connections are closed at once; busy ones get
     // `connection: close` on their last response (see the onSend hook), so exit is not held up
     // by exporters' keep-alive sockets.
@@ -104,9 +137,21 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
           schema: config.databaseSchema,
           log: app.log,
         });
-  const queue = new IngestQueue(store, config.limits);
+  const databaseSize: DatabaseSize =
+    config.databaseUrl === undefined
+      ? sqliteDatabaseSize(config.sqlitePath, config.observability.databaseSizeCacheMs)
+      : postgresDatabaseSize(
+          config.databaseUrl,
+          config.databaseSchema,
+          config.observability.databaseSizeCacheMs,
+        );
+  const metrics: HeronMetrics = new HeronMetrics({
+    queuedSpans: (): number => queue.stats.queuedSpans,
+    databaseBytes: () => databaseSize.bytes(),
+  });
+  const queue: IngestQueue = new IngestQueue(store, config.limits, metrics);
   const costJobs = new CostRecomputeJobs(store.prices, config.costRecomputeBatchSpans);
-  const ingester = new ExportIngester(queue, config.spanLimits);
+  const ingester = new ExportIngester(queue, config.spanLimits, metrics);
   const retentionDefault = defaultRetentionPolicy(config.retention);
   const sweeper = new RetentionSweeper(store, {
     intervalMs: config.retention.sweepIntervalSeconds * 1000,
@@ -120,6 +165,17 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
     if (shuttingDown) void reply.header('connection', 'close');
   });
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    // An outage, not a bug: tell the client to come back (the store recovers by itself).
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      void reply.header('retry-after', String(config.limits.retryAfterSeconds));
+      void reply.code(503).send({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: databaseUnavailableMessage(error),
+      });
+      return;
+    }
     const status =
       error instanceof ApiError
         ? error.statusCode
@@ -144,7 +200,12 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
     });
   });
 
+  const inFlightRequests = instrumentHttp(app, metrics);
+  // Before any route: the access check, CORS and rate limits attach to every route.
+  const security = await registerSecurity(app, store, config.auth);
   await registerOpenApi(app);
+  registerAuthApi(app, store, config.auth, security);
+  if (config.observability.metricsPort === undefined) registerMetricsRoute(app, metrics);
   registerOtlpHttpReceiver(app, ingester, config.limits);
   registerHealthRoutes(app, store);
   registerProjectRoutes(app, store);
@@ -153,9 +214,12 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
   registerSpanQueryRoutes(app, store, filters, { maxSpans: config.maxSpanQueryLimit });
   registerTraceRoutes(app, store, filters);
   registerTraceViewRoutes(app, store);
+  registerExportRoutes(app, store, filters);
+  registerLegacyEvaluationRoutes(app, store, config.limits);
   registerModelPriceRoutes(app, store, costJobs);
   registerSessionRoutes(app, store, filters);
   registerAnnotationRoutes(app, store, config.limits);
+  registerEvaluationSummaryRoutes(app, store);
   registerMetricsRoutes(app, store, config.uiApi);
   registerSavedViewRoutes(app, store, {
     dialect: store.dialect,
@@ -165,14 +229,30 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
   registerFilterHelpRoutes(app, store, { filters, limits: config.uiApi });
   registerLiveRoutes(app, { store, feed: changeFeed, settings: config.live });
   registerRetentionRoutes(app, { store, sweeper, defaultPolicy: retentionDefault });
+  registerProjectClearRoutes(app, {
+    store,
+    batchTraces: config.retention.sweepBatchTraces,
+  });
   await registerUiRoutes(app);
 
   let grpc: GrpcReceiver;
+  let metricsServer: { port: number; close(): Promise<void> } | undefined;
   try {
     await app.listen({ host: config.host, port: config.port });
-    grpc = await startGrpcReceiver(config.host, config.grpcPort, ingester, config.limits);
+    grpc = await startGrpcReceiver(config.host, config.grpcPort, ingester, config.limits, {
+      authenticator: security.authenticator,
+      ...(config.auth.tls === undefined ? {} : { tls: config.auth.tls }),
+    });
+    if (config.observability.metricsPort !== undefined) {
+      metricsServer = await startMetricsServer(
+        config.host,
+        config.observability.metricsPort,
+        metrics,
+      );
+    }
   } catch (error) {
     await app.close();
+    await databaseSize.close();
     await changeFeed.close();
     await store.close();
     throw error;
@@ -188,6 +268,9 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
     queue,
     httpPort,
     grpcPort: grpc.port,
+    metricsPort: metricsServer?.port ?? httpPort,
+    metrics,
+    inFlightRequests,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
@@ -198,6 +281,8 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
         // A cost recompute stops after its current batch (see cost-recompute-jobs.ts).
         await costJobs.stop();
         await changeFeed.close();
+        await metricsServer?.close();
+        await databaseSize.close();
         await store.close();
       })();
       return closing;

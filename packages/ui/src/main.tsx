@@ -7,6 +7,9 @@ import { ProjectsPage } from './projects/projects-page';
 import { SessionPage } from './sessions/session-page';
 import { SessionsTab } from './sessions/sessions-tab';
 import { AppShell } from './shell/app-shell';
+import { ApiKeysPage } from './auth/api-keys-page';
+import { AuthGate } from './auth/auth-gate';
+import { UsersPage } from './auth/users-page';
 import { NotFoundPage } from './shell/not-found-page';
 import { SpansTab } from './spans/spans-tab';
 import { applyStoredTheme } from './theme/theme';
@@ -18,6 +21,9 @@ import './styles/app.css';
 // projects and traces pages become interactive sooner.
 const MetricsTab = lazy(() =>
   import('./metrics/metrics-tab').then((m) => ({ default: m.MetricsTab })),
+);
+const ModelsPage = lazy(() =>
+  import('./settings/models-page').then((m) => ({ default: m.ModelsPage })),
 );
 const TracePage = lazy(() => import('./trace/trace-page').then((m) => ({ default: m.TracePage })));
 const loading = (element: ReactNode) => (
@@ -48,6 +54,10 @@ const router = createBrowserRouter([
       },
       { path: '/projects/:projectId/sessions/:sessionId', element: <SessionPage /> },
       { path: '/projects/:projectId/traces/:traceId', element: loading(<TracePage />) },
+      { path: '/settings', element: <Navigate to="/settings/models" replace /> },
+      { path: '/settings/models', element: loading(<ModelsPage />) },
+      { path: '/settings/users', element: <UsersPage /> },
+      { path: '/settings/api-keys', element: <ApiKeysPage /> },
       { path: '/redirects/traces/:otelTraceId', element: <TraceRedirect /> },
       { path: '/redirects/spans/:otelSpanId', element: <SpanRedirect /> },
       { path: '*', element: <NotFoundPage /> },
@@ -58,7 +68,9 @@ const router = createBrowserRouter([
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
+      <AuthGate>
+        <RouterProvider router={router} />
+      </AuthGate>
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -30,6 +30,10 @@ function timeParam(query: QueryParams, name: string): bigint | undefined {
       `${name} must be an ISO 8601 timestamp (e.g. 2024-05-01T12:00:00Z), got "${raw}"`,
     );
   }
+  // Buckets are bound as signed 64-bit nanoseconds (the fuzz suite found a 500 on year 9999).
+  if (ns < -(2n ** 63n) || ns > 2n ** 63n - 1n - DEFAULT_METRICS_RANGE_NS) {
+    throw new ApiError(400, `${name} must be between 1677-09-22 and 2262-04-01, got "${raw}"`);
+  }
   return ns;
 }
 

@@ -14,6 +14,7 @@ import {
   type SavedViewFields,
   type SavedViewTable,
 } from '../store/saved-view-store.js';
+import { ANNOTATION_SORT_PREFIX } from '../store/annotation-sort.js';
 import { TRACE_SORTS } from '../store/store.js';
 import { ApiError } from './api-error.js';
 import type { UiApiLimits } from './ui-api-limits.js';
@@ -113,8 +114,14 @@ function readColumns(value: unknown, rules: SavedViewRules): string[] {
 
 function readSort(value: unknown): string | null {
   const sort = optionalText(value, 'sort');
-  if (sort !== null && !(TRACE_SORTS as readonly string[]).includes(sort)) {
-    invalid(`sort must be one of ${TRACE_SORTS.join(', ')} or null, got "${sort}"`);
+  if (
+    sort !== null &&
+    !(TRACE_SORTS as readonly string[]).includes(sort) &&
+    !(sort.startsWith(ANNOTATION_SORT_PREFIX) && sort.length > ANNOTATION_SORT_PREFIX.length)
+  ) {
+    invalid(
+      `sort must be one of ${TRACE_SORTS.join(', ')}, annotation:<name> or null, got "${sort}"`,
+    );
   }
   return sort;
 }

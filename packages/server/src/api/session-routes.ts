@@ -30,13 +30,14 @@ function sessionJson(session: SessionRow, traces: TraceRow[]) {
     token_count_prompt: session.promptTokens,
     token_count_completion: session.completionTokens,
     token_count_total: session.totalTokens,
-    // Heron additions.
+    // Heron additions, computed by the store over all the session's traces.
     trace_count: session.traceCount,
     // The sum of its traces' costs; null while none of them has a price (never 0 for "none").
-    cost: traces.reduce<number | null>(
-      (sum, trace) => (trace.cost === null ? sum : (sum ?? 0) + trace.cost),
-      null,
-    ),
+    cost: session.cost,
+    latency_ms_p50: session.latencyMsP50,
+    first_input_preview: session.firstInputPreview,
+    last_output_preview: session.lastOutputPreview,
+    user_id: session.userId,
   };
 }
 

@@ -15,7 +15,9 @@ import { andFilters, type CompiledFilter } from '../query/compiled-filter.js';
 import { normalizeExportRequest } from '../spans/span-normalizer.js';
 import type { SpanLimits } from '../spans/span-limits.js';
 import { SPAN_KINDS } from '../spans/span-record.js';
-import type { Page, SpanListQuery, Store, StoredSpan } from '../store/store.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../query/keyset-cursor.js';
+import { SPAN_SORTS, spanSortValue, type SpanSort } from '../store/span-sort.js';
+import type { SpanListQuery, SpanPage, Store, StoredSpan } from '../store/store.js';
 import { ApiError } from './api-error.js';
 import { filterParam, searchParam, type FilterContext } from './filter-params.js';
 import { fromGlobalId, toGlobalId } from './global-id.js';
@@ -27,11 +29,13 @@ import {
   enumListParam,
   intParam,
   listParam,
+  stringParam,
   timeParam,
   type QueryParams,
 } from './query-params.js';
 import { bodyObject } from './request-body.js';
 import { toSpanJson } from './span-json.js';
+import { orderParam } from './trace-routes.js';
 
 const STATUS_CODES = ['OK', 'ERROR', 'UNSET'] as const;
 
@@ -57,21 +61,57 @@ function attributeFilters(query: QueryParams, dialect: Store['dialect']): Compil
   });
 }
 
+/**
+ * `sort` (span-sort.ts) with `order` and a keyset `cursor`; undefined without `sort` (Phoenix's
+ * newest-row-first list). A plain Span GlobalID as cursor starts at that span's key.
+ */
+async function spanSortParam(store: Store, query: QueryParams): Promise<SpanListQuery['sort']> {
+  const key = stringParam(query, 'sort');
+  if (key === undefined) return undefined;
+  if (!(SPAN_SORTS as readonly string[]).includes(key)) {
+    throw new ApiError(422, `sort must be one of ${SPAN_SORTS.join(', ')}, got "${key}"`);
+  }
+  const sort = key as SpanSort;
+  const order = orderParam(query, 'desc');
+  const raw = stringParam(query, 'cursor');
+  if (!raw) return { key: sort, order };
+  const cursor = decodeKeysetCursor('Span', raw, sort);
+  if (cursor === null || (cursor.value !== undefined && !/^-?\d+$/.test(cursor.value))) {
+    throw new ApiError(422, `Invalid cursor for sort ${sort}: ${raw}`);
+  }
+  if (cursor.value !== undefined) return { key: sort, order, cursor };
+  const span = await store.getSpanByRowid(cursor.rowid);
+  if (!span) throw new ApiError(422, `Invalid cursor for sort ${sort}: ${raw} (no such span)`);
+  return { key: sort, order, cursor: { rowid: cursor.rowid, value: spanSortValue(span, sort) } };
+}
+
+/** The next page's cursor: a GlobalID, or with a sort a keyset cursor carrying the key. */
+function nextSpanCursor(page: SpanPage, query: QueryParams): string | null {
+  if (page.nextCursor === null) return null;
+  const sort = stringParam(query, 'sort');
+  if (sort === undefined || page.nextSortValue === undefined) {
+    return toGlobalId('Span', page.nextCursor);
+  }
+  return encodeKeysetCursor('Span', { rowid: page.nextCursor, value: page.nextSortValue }, sort);
+}
+
 /** The list query both span list routes share; `withKinds` is false for otlpv1 (as Phoenix). */
 async function listSpansFor(
   { store, filters: filterContext }: SpanRouteDependencies,
   projectIdentifier: string,
   query: QueryParams,
   withKinds: boolean,
-): Promise<Page<StoredSpan>> {
+): Promise<SpanPage> {
   const project = await resolveProject(store, projectIdentifier);
   const parentIds = listParam(query, 'parent_id');
   const rootsOnly = parentIds.some((p) => p === 'null' || p === '');
   const filters = attributeFilters(query, store.dialect);
   const expression = filterParam(query, 'span', filterContext);
   if (expression) filters.push(expression);
+  const sort = await spanSortParam(store, query);
   const spanQuery: SpanListQuery = {
-    cursor: cursorParam(query, 'Span'),
+    cursor: sort ? undefined : cursorParam(query, 'Span'),
+    sort,
     limit: intParam(query, 'limit', 100, 1, 1000),
     startTime: timeParam(query, 'start_time'),
     endTime: timeParam(query, 'end_time'),
@@ -186,7 +226,7 @@ export function registerSpanRoutes(app: FastifyInstance, deps: SpanRouteDependen
     const page = await listSpansFor(deps, project_identifier, request.query as QueryParams, true);
     return {
       data: page.items.map(toSpanJson),
-      next_cursor: page.nextCursor === null ? null : toGlobalId('Span', page.nextCursor),
+      next_cursor: nextSpanCursor(page, request.query as QueryParams),
     };
   });
 
@@ -195,7 +235,7 @@ export function registerSpanRoutes(app: FastifyInstance, deps: SpanRouteDependen
     const page = await listSpansFor(deps, project_identifier, request.query as QueryParams, false);
     return {
       data: page.items.map(toOtlpSpanJson),
-      next_cursor: page.nextCursor === null ? null : toGlobalId('Span', page.nextCursor),
+      next_cursor: nextSpanCursor(page, request.query as QueryParams),
     };
   });
 

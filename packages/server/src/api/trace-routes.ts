@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../query/keyset-cursor.js';
+import { ANNOTATION_SORT_PREFIX } from '../store/annotation-sort.js';
 import {
   TRACE_SORTS,
   type SpanOutline,
@@ -73,12 +74,23 @@ export async function resolveTrace(store: Store, identifier: string): Promise<Tr
   return trace;
 }
 
-function sortParam(query: QueryParams): TraceSort {
+/** `sort`: a rollup sort, or `annotation:<name>` (annotation-sort.ts) as `annotation`. */
+function sortParam(query: QueryParams): { sort: TraceSort; annotation?: string } {
   const raw = stringParam(query, 'sort') ?? 'start_time';
-  if (!(TRACE_SORTS as readonly string[]).includes(raw)) {
-    throw new ApiError(422, `sort must be one of ${TRACE_SORTS.join(', ')}, got "${raw}"`);
+  if (raw.startsWith(ANNOTATION_SORT_PREFIX)) {
+    const annotation = raw.slice(ANNOTATION_SORT_PREFIX.length);
+    if (annotation.trim() === '') {
+      throw new ApiError(422, 'sort annotation:<name> needs an annotation name');
+    }
+    return { sort: 'start_time', annotation };
   }
-  return raw as TraceSort;
+  if (!(TRACE_SORTS as readonly string[]).includes(raw)) {
+    throw new ApiError(
+      422,
+      `sort must be one of ${TRACE_SORTS.join(', ')} or annotation:<name>, got "${raw}"`,
+    );
+  }
+  return { sort: raw as TraceSort };
 }
 
 export function orderParam(query: QueryParams, fallback: 'asc' | 'desc'): 'asc' | 'desc' {
@@ -100,10 +112,17 @@ export function registerTraceRoutes(
     const { project_identifier } = request.params as { project_identifier: string };
     const query = request.query as QueryParams;
     const project = await resolveProject(store, project_identifier);
-    const sort = sortParam(query);
+    const { sort, annotation } = sortParam(query);
+    // An annotation sort's cursors say `annotation` (the name may hold any character).
+    const cursorSort = annotation === undefined ? sort : 'annotation';
     const rawCursor = stringParam(query, 'cursor');
-    const cursor = rawCursor ? decodeKeysetCursor('Trace', rawCursor, sort) : undefined;
-    if (cursor === null) throw new ApiError(422, `Invalid cursor for sort ${sort}: ${rawCursor}`);
+    const cursor = rawCursor ? decodeKeysetCursor('Trace', rawCursor, cursorSort) : undefined;
+    if (cursor === null || (annotation !== undefined && cursor && cursor.value === undefined)) {
+      throw new ApiError(
+        422,
+        `Invalid cursor for sort ${stringParam(query, 'sort')}: ${rawCursor}`,
+      );
+    }
     const sessionIdentifiers = listParam(query, 'session_identifier');
     const sessionRowids =
       sessionIdentifiers.length === 0
@@ -119,6 +138,7 @@ export function registerTraceRoutes(
       startTime: timeParam(query, 'start_time'),
       endTime: timeParam(query, 'end_time'),
       sort,
+      annotationSort: annotation,
       order: orderParam(query, 'desc'),
       sessionRowids,
       filter: filterParam(query, 'trace', filters),
@@ -136,7 +156,7 @@ export function registerTraceRoutes(
         ...(spansByTrace ? { spans: spansByTrace.get(trace.rowid)!.map(spanOutlineJson) } : {}),
       })),
       next_cursor:
-        page.nextCursor === null ? null : encodeKeysetCursor('Trace', page.nextCursor, sort),
+        page.nextCursor === null ? null : encodeKeysetCursor('Trace', page.nextCursor, cursorSort),
     };
   });
 

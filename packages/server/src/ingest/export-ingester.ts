@@ -7,6 +7,8 @@ import type { OtlpExportRequest } from '../otlp/otlp-types.js';
 import { normalizeExportRequest } from '../spans/span-normalizer.js';
 import type { SpanLimits } from '../spans/span-limits.js';
 import type { RejectedSpan } from '../spans/span-record.js';
+import type { IngestObserver, IngestTransport } from '../observability/heron-metrics.js';
+import { requestRejectionOf } from '../observability/rejection-reason.js';
 import type { IngestQueue } from './ingest-queue.js';
 
 export interface ExportOutcome {
@@ -21,16 +23,28 @@ export class ExportIngester {
   constructor(
     private readonly queue: IngestQueue,
     private readonly spanLimits: SpanLimits,
+    private readonly observer?: IngestObserver,
   ) {}
 
   /** Resolves after the accepted spans are committed. Throws QueueFullError when full. */
-  async ingest(request: OtlpExportRequest, headerProjectName?: string): Promise<ExportOutcome> {
+  async ingest(
+    request: OtlpExportRequest,
+    headerProjectName?: string,
+    transport: IngestTransport = 'http',
+  ): Promise<ExportOutcome> {
     const { spans, rejected } = normalizeExportRequest(request, {
       headerProjectName,
       limits: this.spanLimits,
     });
+    this.observer?.received(transport, spans.length + rejected.length);
+    if (rejected.length > 0) this.observer?.rejectedSpans(transport, rejected);
     await this.queue.submit(spans);
     return { acceptedSpans: spans.length, rejected };
+  }
+
+  /** Counts a whole request refused (malformed, too large, queue full, database down…). */
+  refused(transport: IngestTransport, error: unknown): void {
+    this.observer?.rejectedRequest(transport, requestRejectionOf(error));
   }
 }
 

@@ -12,6 +12,12 @@
 import type { SpanRecord } from '../spans/span-record.js';
 import type { Store } from '../store/store.js';
 
+/** Told about every commit (observability/heron-metrics.ts counts them). */
+export interface CommitObserver {
+  committed(spans: number, seconds: number): void;
+  commitFailed(spans: number): void;
+}
+
 export class QueueFullError extends Error {
   constructor(
     readonly queuedSpans: number,
@@ -60,6 +66,7 @@ export class IngestQueue {
   constructor(
     private readonly store: Store,
     private readonly options: IngestQueueOptions,
+    private readonly observer?: CommitObserver,
   ) {}
 
   /** Resolves once the spans are committed; rejects with QueueFullError without queueing them. */
@@ -99,11 +106,14 @@ export class IngestQueue {
       const batch = this.takeBatch();
       const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((w) => w.spans);
       try {
+        const started = performance.now();
         await this.store.insertSpans(spans);
+        this.observer?.committed(spans.length, (performance.now() - started) / 1000);
         this.committedSpans += spans.length;
         this.committedBatches += 1;
         for (const w of batch) w.resolve();
       } catch (error) {
+        this.observer?.commitFailed(spans.length);
         if (batch.length === 1) batch[0]!.reject(error as Error);
         // One request's bad data must not fail the others it happened to share a batch with.
         else for (const w of batch) await this.commitAlone(w);
@@ -117,11 +127,14 @@ export class IngestQueue {
 
   private async commitAlone(w: Waiting): Promise<void> {
     try {
+      const started = performance.now();
       await this.store.insertSpans(w.spans);
+      this.observer?.committed(w.spans.length, (performance.now() - started) / 1000);
       this.committedSpans += w.spans.length;
       this.committedBatches += 1;
       w.resolve();
     } catch (error) {
+      this.observer?.commitFailed(w.spans.length);
       w.reject(error as Error);
     }
   }

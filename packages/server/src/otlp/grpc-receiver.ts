@@ -6,6 +6,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { IngestLimits } from '../config.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { roleSatisfies, routeAccess } from '../auth/route-access.js';
 import { partialSuccessOf, type ExportIngester } from '../ingest/export-ingester.js';
 import { QueueClosedError, QueueFullError } from '../ingest/ingest-queue.js';
 import { encodeExportResponse } from './export-response.js';
@@ -27,6 +29,55 @@ const traceServiceDefinition: grpc.ServiceDefinition = {
   },
 };
 
+/** Auth and TLS (auth/): both off by default. */
+export interface GrpcSecurity {
+  /** Checks `authorization: Bearer …` / `api_key` metadata like POST /v1/traces; null: auth off. */
+  authenticator: Authenticator | null;
+  tls?: { cert: Buffer; key: Buffer };
+}
+
+/** A gRPC status error for a refused call. */
+class GrpcDenied extends Error {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function checkCredentials(
+  metadata: grpc.Metadata,
+  authenticator: Authenticator | null,
+): Promise<void> {
+  if (authenticator === null) return;
+  const first = (name: string) => {
+    const value = metadata.get(name)[0];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const result = await authenticator.authenticate({
+    authorization: first('authorization'),
+    api_key: first('api_key'),
+  });
+  if (result.outcome === 'missing') {
+    throw new GrpcDenied(
+      grpc.status.UNAUTHENTICATED,
+      'Authentication required: send "authorization: Bearer <API key>" metadata',
+    );
+  }
+  if (result.outcome === 'invalid') {
+    throw new GrpcDenied(grpc.status.UNAUTHENTICATED, `Not authenticated: ${result.reason}`);
+  }
+  // The same role as OTLP/HTTP ingestion (POST /v1/traces).
+  const needed = routeAccess('POST', '/v1/traces')!;
+  if (!roleSatisfies(result.principal.role, needed)) {
+    throw new GrpcDenied(
+      grpc.status.PERMISSION_DENIED,
+      `Exporting spans needs the ${needed} role; this credential has ${result.principal.role}`,
+    );
+  }
+}
+
 export interface GrpcReceiver {
   port: number;
   close(): Promise<void>;
@@ -37,6 +88,7 @@ export async function startGrpcReceiver(
   port: number,
   ingester: ExportIngester,
   limits: IngestLimits,
+  security: GrpcSecurity = { authenticator: null },
 ): Promise<GrpcReceiver> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': limits.maxDecompressedBytes,
@@ -46,15 +98,20 @@ export async function startGrpcReceiver(
       call: grpc.ServerUnaryCall<Buffer, Buffer>,
       callback: grpc.sendUnaryData<Buffer>,
     ): void => {
-      void exportCall(call, ingester).then(
-        (response) => callback(null, response),
-        (error: Error) => callback(toGrpcError(error)),
-      );
+      void checkCredentials(call.metadata, security.authenticator)
+        .then(() => exportCall(call, ingester))
+        .then(
+          (response) => callback(null, response),
+          (error: Error) => {
+            ingester.refused('grpc', error);
+            callback(toGrpcError(error));
+          },
+        );
     },
   });
   const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   const boundPort = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync(address, credentials(security), (error, bound) =>
       error ? reject(error) : resolve(bound),
     ),
   );
@@ -72,6 +129,15 @@ export async function startGrpcReceiver(
   };
 }
 
+function credentials(security: GrpcSecurity): grpc.ServerCredentials {
+  if (security.tls === undefined) return grpc.ServerCredentials.createInsecure();
+  return grpc.ServerCredentials.createSsl(
+    null,
+    [{ cert_chain: security.tls.cert, private_key: security.tls.key }],
+    false,
+  );
+}
+
 async function exportCall(
   call: grpc.ServerUnaryCall<Buffer, Buffer>,
   ingester: ExportIngester,
@@ -81,12 +147,14 @@ async function exportCall(
   const outcome = await ingester.ingest(
     request,
     typeof headerProject === 'string' ? headerProject : undefined,
+    'grpc',
   );
   const partial = partialSuccessOf(outcome);
   return encodeExportResponse('protobuf', partial) as Buffer;
 }
 
 function toGrpcError(error: Error): Partial<grpc.StatusObject> {
+  if (error instanceof GrpcDenied) return { code: error.code, details: error.message };
   if (error instanceof OtlpDecodeError) {
     return { code: grpc.status.INVALID_ARGUMENT, details: error.message };
   }

@@ -44,6 +44,7 @@ export function registerOtlpHttpReceiver(
     scope.setErrorHandler((error: Error, request, reply) => {
       const encoding = otlpEncodingOf(request.headers['content-type']) ?? 'json';
       const { status, retryAfter } = ingestErrorStatus(error);
+      if (request.url.startsWith('/v1/traces')) ingester.refused('http', error);
       const message =
         status === 413 && !(error instanceof BodyError)
           ? `Request body exceeds ${limits.maxRequestBytes} bytes (HERON_MAX_REQUEST_BYTES)`

@@ -136,6 +136,23 @@ describe('decodeJsonExportRequest', () => {
     assert.equal(span.spanId, 'abcd');
   });
 
+  it('refuses attribute values nested deeper than 32 levels, like the protobuf decoder', () => {
+    const nested = (depth: number): unknown =>
+      depth === 0 ? { stringValue: 'x' } : { arrayValue: { values: [nested(depth - 1)] } };
+    const request = (depth: number) =>
+      JSON.stringify({
+        resourceSpans: [
+          { scopeSpans: [{ spans: [{ attributes: [{ key: 'deep', value: nested(depth) }] }] }] },
+        ],
+      });
+    assert.doesNotThrow(() => decodeJsonExportRequest(Buffer.from(request(32))));
+    assert.throws(
+      () => decodeJsonExportRequest(Buffer.from(request(1100))),
+      (error) =>
+        error instanceof OtlpDecodeError && /nest deeper than 32 levels/.test(error.message),
+    );
+  });
+
   it('names the path of a malformed field', () => {
     const cases: [unknown, RegExp][] = [
       ['{not json', /not valid JSON/],

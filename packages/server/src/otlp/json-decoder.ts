@@ -15,6 +15,7 @@ import type {
   OtlpLink,
   OtlpSpan,
 } from './otlp-types.js';
+import { MAX_VALUE_DEPTH } from './value-depth.js';
 
 type Json = Record<string, unknown>;
 
@@ -139,18 +140,23 @@ function decodeLink(raw: unknown, path: string): OtlpLink {
   };
 }
 
-function decodeKeyValues(raw: unknown, path: string): OtlpKeyValue[] {
+function decodeKeyValues(raw: unknown, path: string, depth = 0): OtlpKeyValue[] {
   return optionalArray(raw, path).map((kvRaw, i) => {
     const kv = asObject(kvRaw, `${path}[${i}]`);
     return {
       key: asString(kv.key, `${path}[${i}].key`),
-      value: decodeAnyValue(kv.value, `${path}[${i}].value`),
+      value: decodeAnyValue(kv.value, `${path}[${i}].value`, depth),
     };
   });
 }
 
-function decodeAnyValue(raw: unknown, path: string): AttributeValue {
+function decodeAnyValue(raw: unknown, path: string, depth = 0): AttributeValue {
   if (raw == null) return null;
+  if (depth > MAX_VALUE_DEPTH) {
+    throw new OtlpDecodeError(
+      `${path}: attribute values nest deeper than ${MAX_VALUE_DEPTH} levels`,
+    );
+  }
   const value = asObject(raw, path);
   let v: unknown;
   if ((v = field(value, 'stringValue', 'string_value')) !== undefined) return asString(v, path);
@@ -171,13 +177,13 @@ function decodeAnyValue(raw: unknown, path: string): AttributeValue {
   if ((v = field(value, 'arrayValue', 'array_value')) !== undefined) {
     const arr = asObject(v, `${path}.arrayValue`);
     return optionalArray(arr.values, `${path}.arrayValue.values`).map((x, i) =>
-      decodeAnyValue(x, `${path}.arrayValue.values[${i}]`),
+      decodeAnyValue(x, `${path}.arrayValue.values[${i}]`, depth + 1),
     );
   }
   if ((v = field(value, 'kvlistValue', 'kvlist_value')) !== undefined) {
     const list = asObject(v, `${path}.kvlistValue`);
     const obj: Record<string, AttributeValue> = {};
-    for (const kv of decodeKeyValues(list.values, `${path}.kvlistValue.values`))
+    for (const kv of decodeKeyValues(list.values, `${path}.kvlistValue.values`, depth + 1))
       obj[kv.key] = kv.value;
     return obj;
   }

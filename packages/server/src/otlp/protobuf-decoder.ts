@@ -21,6 +21,7 @@ import type {
   OtlpScopeSpans,
   OtlpSpan,
 } from './otlp-types.js';
+import { MAX_VALUE_DEPTH } from './value-depth.js';
 
 type Reader = protobuf.Reader;
 
@@ -28,9 +29,6 @@ const VARINT = 0;
 const FIXED64 = 1;
 const LENGTH_DELIMITED = 2;
 const FIXED32 = 5;
-
-/** How deeply AnyValues may nest (arrays of kvlists of arrays…) before the request is refused. */
-const MAX_VALUE_DEPTH = 32;
 
 export function decodeProtobufExportRequest(body: Uint8Array): OtlpExportRequest {
   const buffer = Buffer.isBuffer(body)

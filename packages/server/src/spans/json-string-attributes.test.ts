@@ -26,6 +26,13 @@ describe('JSON-string attributes', () => {
     }
   });
 
+  it('keeps JSON nested deeper than 32 levels as the string it came as', () => {
+    const deep = `${'['.repeat(40)}1${']'.repeat(40)}`;
+    assert.equal(decodeJsonStringAttribute(deep), deep);
+    const shallow = `${'['.repeat(32)}1${']'.repeat(32)}`;
+    assert.notEqual(decodeJsonStringAttribute(shallow), shallow);
+  });
+
   it('parses valid JSON', () => {
     assert.deepEqual(decodeJsonStringAttribute('{"a":[1,{"b":2}]}'), { a: [1, { b: 2 }] });
     assert.deepEqual(decodeJsonStringAttribute('[1,2]'), [1, 2]);

@@ -8,6 +8,7 @@
  * `retrieval.documents.0.document.metadata` and even `foo_metadata` qualify, exactly as there.
  */
 import type { AttributeValue } from '../otlp/otlp-types.js';
+import { MAX_DECODED_JSON_DEPTH, nestsDeeperThan } from './nesting-depth.js';
 
 const METADATA = 'metadata';
 const PROMPT_TEMPLATE_VARIABLES = 'llm.prompt_template.variables';
@@ -34,7 +35,8 @@ export const DROP_ATTRIBUTE: unique symbol = Symbol('drop attribute');
  * Decode one JSON-string attribute value.
  *
  * - A non-string value is returned unchanged (already structured, e.g. a kvlist).
- * - A string that is not valid JSON is returned unchanged.
+ * - A string that is not valid JSON, or nests deeper than MAX_DECODED_JSON_DEPTH, is returned
+ *   unchanged.
  * - A value that decodes to something empty (`{}`, `[]`, `""`, `0`, `null`, `false`) is dropped:
  *   Phoenix keeps the decoded value only `if dict_value:`, and Python treats all of those as false.
  */
@@ -48,6 +50,7 @@ export function decodeJsonStringAttribute(
   } catch {
     return value;
   }
+  if (nestsDeeperThan(decoded, MAX_DECODED_JSON_DEPTH)) return value;
   return isPythonFalsy(decoded) ? DROP_ATTRIBUTE : (decoded as AttributeValue);
 }
 

@@ -10,6 +10,14 @@ function unflatten(pairs: Array<[string, AttributeValue]>): Record<string, Attri
 }
 
 describe('unflattenAttributes', () => {
+  it('nests at most 64 key segments; the rest of a longer key is one key', () => {
+    const key = Array.from({ length: 100 }, (_, i) => `k${i}`).join('.');
+    let node = unflattenAttributes([[key, 'v']]) as Record<string, unknown>;
+    for (let i = 0; i < 63; i++) node = node[`k${i}`] as Record<string, unknown>;
+    const rest = Array.from({ length: 37 }, (_, i) => `k${i + 63}`).join('.');
+    assert.deepEqual(node, { [rest]: 'v' });
+  });
+
   it('nests dotted keys (seed example)', () => {
     assert.deepEqual(unflatten([['llm.token_count.completion', 123]]), {
       llm: { token_count: { completion: 123 } },

@@ -23,6 +23,7 @@
  */
 import type { AttributeValue } from '../otlp/otlp-types.js';
 import { isJsonStringAttributeKey } from './json-string-attributes.js';
+import { MAX_KEY_SEGMENTS } from './nesting-depth.js';
 import { isAttributeObject, setOwn, type AttributeRecord } from './own-property.js';
 
 class TrieNode {
@@ -109,11 +110,15 @@ function buildTrie(pairs: Iterable<readonly [string, AttributeValue]>): TrieNode
     if (value === null || value === undefined) continue;
     let node = root;
     let start = 0;
+    let segments = 0;
     for (;;) {
       const dot = key.indexOf(DOT, start);
+      // Past MAX_KEY_SEGMENTS the rest of the key is one segment (see nesting-depth.ts).
+      const last = ++segments === MAX_KEY_SEGMENTS;
       // Like Python's str.partition, a separator with nothing after it ends the key.
-      const terminal = dot === -1 || dot === key.length - 1;
-      const segment = dot === -1 ? (start === 0 ? key : key.slice(start)) : key.slice(start, dot);
+      const terminal = dot === -1 || dot === key.length - 1 || last;
+      const segment =
+        dot === -1 || last ? (start === 0 ? key : key.slice(start)) : key.slice(start, dot);
       const index = canonicalIndex(segment);
       if (index === null) node = node.addBranch(segment);
       else node = terminal ? node.addBranch(index) : node.addIndex(index);

@@ -15,10 +15,14 @@
  */
 import type { CompiledFilter } from '../query/compiled-filter.js';
 import type { AnnotationStore } from './annotation-store.js';
+import type { AuthStore } from './auth-store.js';
 import type { PriceStore } from './price-store.js';
 import type { FilterSuggestions, FilterSuggestionsQuery } from './filter-suggestions.js';
 import type { ProjectMetrics, ProjectMetricsQuery } from './project-metrics.js';
+import type { DocumentEvaluationRow, EvaluationSummaryRows } from './evaluation-summary.js';
+import type { ProjectClearStep, ProjectClearStepOptions } from './project-clear.js';
 import type { SavedViewStore } from './saved-view-store.js';
+import type { SpanSort } from './span-sort.js';
 import type {
   RetentionPolicy,
   RetentionSweepOptions,
@@ -71,6 +75,16 @@ export interface SessionRow {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /** Sum of its traces' costs in USD; null while none of them has a price. */
+  cost: number | null;
+  /** Median trace latency (nearest rank, as the project summary's p50); null without traces. */
+  latencyMsP50: number | null;
+  /** input_preview of the root span of its first trace (by start time). */
+  firstInputPreview: string | null;
+  /** output_preview of the root span of its last trace (by start time). */
+  lastOutputPreview: string | null;
+  /** user.id of the earliest root span that carries one. */
+  userId: string | null;
 }
 
 export type StoredSpan = Omit<SpanRecord, 'projectName'> & {
@@ -124,6 +138,13 @@ export interface SpanListQuery {
   filter?: CompiledFilter;
   /** Full-text search in the span's input or output text. */
   search?: string;
+  /** A keyset sort other than newest row first (span-sort.ts); replaces `cursor` when set. */
+  sort?: { key: SpanSort; order: 'asc' | 'desc'; cursor?: KeysetCursor };
+}
+
+/** A span list page; with `sort`, `nextSortValue` is the next page's first sort key. */
+export interface SpanPage extends Page<StoredSpan> {
+  nextSortValue?: string;
 }
 
 export const TRACE_SORTS = ['start_time', 'latency_ms', 'token_count_total', 'cost'] as const;
@@ -136,6 +157,8 @@ export interface TraceListQuery {
   startTime?: bigint;
   endTime?: bigint;
   sort: TraceSort;
+  /** Sort by this annotation's score instead of `sort` (annotation-sort.ts). */
+  annotationSort?: string;
   order: 'asc' | 'desc';
   /** Only traces in these sessions (session rowids). */
   sessionRowids?: number[];
@@ -200,12 +223,14 @@ export interface Store {
   /** Model prices, span costs, cost recompute batches (price-store.ts). */
   readonly prices: PriceStore;
   readonly savedViews: SavedViewStore;
+  /** Users, API keys and login sessions (auth-store.ts). */
+  readonly auth: AuthStore;
   /** Writes spans and their rollups in one transaction; see the rules above. */
   insertSpans(spans: SpanRecord[]): Promise<InsertSpansResult>;
   listProjects(query: ProjectListQuery): Promise<Page<ProjectRow>>;
   getProjectById(rowid: number): Promise<ProjectRow | null>;
   getProjectByName(name: string): Promise<ProjectRow | null>;
-  listSpans(projectId: number, query: SpanListQuery): Promise<Page<StoredSpan>>;
+  listSpans(projectId: number, query: SpanListQuery): Promise<SpanPage>;
   /** Creates a project; null when the name is taken. */
   createProject(name: string, description: string | null): Promise<ProjectRow | null>;
   updateProject(rowid: number, description: string | null): Promise<ProjectRow | null>;
@@ -241,6 +266,14 @@ export interface Store {
   projectSummary(projectId: number, startTime?: bigint, endTime?: bigint): Promise<ProjectSummary>;
   /** Traces per time bucket, LLM usage by model and spans by kind in [start, end). */
   projectMetrics(projectId: number, query: ProjectMetricsQuery): Promise<ProjectMetrics>;
+  /** Annotation groups and document annotations of the project's targets started in a window. */
+  evaluationSummaryRows(
+    projectId: number,
+    startTime?: bigint,
+    endTime?: bigint,
+  ): Promise<EvaluationSummaryRows>;
+  /** The document annotations of one span (its retrieval metrics). */
+  spanDocumentEvaluations(spanRowid: number): Promise<DocumentEvaluationRow[]>;
   /** Attribute keys of the newest spans, annotation names and span kinds of the project. */
   filterSuggestions(projectId: number, query: FilterSuggestionsQuery): Promise<FilterSuggestions>;
   /** The project's own retention policy; null when it follows the default. */
@@ -251,6 +284,8 @@ export interface Store {
   clearRetentionPolicy(projectId: number): Promise<boolean>;
   /** One bounded retention step in one short transaction (see retention-policy.ts). */
   sweepRetention(options: RetentionSweepOptions): Promise<RetentionSweepResult>;
+  /** One bounded batch of clearing a project's data, one short transaction (project-clear.ts). */
+  clearProjectStep(projectId: number, options: ProjectClearStepOptions): Promise<ProjectClearStep>;
   /** Resolves when the database answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

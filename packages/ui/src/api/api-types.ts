@@ -72,6 +72,8 @@ export interface Span {
   /** Flat dotted keys, e.g. `input.value`, `llm.token_count.total`. */
   attributes: Record<string, AttributeValue>;
   latency_ms: number;
+  /** USD of an LLM span with a known price; null = no price. */
+  cost?: number | null;
 }
 
 export interface Session {
@@ -85,6 +87,12 @@ export interface Session {
   token_count_completion: number;
   token_count_total: number;
   trace_count: number;
+  /** Sum of its traces' costs; null while none has a price. */
+  cost: number | null;
+  latency_ms_p50: number | null;
+  first_input_preview: string | null;
+  last_output_preview: string | null;
+  user_id: string | null;
 }
 
 export interface Annotation {

@@ -2,6 +2,7 @@
  * Calls to Heron's own REST API. An error answer becomes a HeronApiError carrying the server's
  * message (which already says what was wrong), so pages can show it as is.
  */
+import { csrfHeader, reportUnauthenticated } from '../auth/csrf-header';
 
 export class HeronApiError extends Error {
   constructor(
@@ -29,9 +30,17 @@ export function queryString(params: Record<string, QueryValue>): string {
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      // With auth on, writes made with the login cookie carry the CSRF token.
+      ...csrfHeader(method),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  // The session ended (or auth was turned on): the auth gate shows the login page.
+  if (response.status === 401 && path !== '/v1/auth/me' && path !== '/v1/auth/login') {
+    reportUnauthenticated();
+  }
   if (!response.ok) {
     let message = `${method} ${path} answered ${response.status}`;
     try {

@@ -26,6 +26,15 @@ export function formatCost(usd: number | null | undefined): string {
   return `$${usd.toFixed(usd < 100 ? 2 : 0)}`;
 }
 
+/**
+ * The cost of something that may have used tokens: "no price" when it has tokens but no known
+ * price (an unknown model is not free), "—" when there is nothing to price.
+ */
+export function formatCostOf(usd: number | null | undefined, tokens: number | null | undefined) {
+  if ((usd === null || usd === undefined) && (tokens ?? 0) > 0) return 'no price';
+  return formatCost(usd);
+}
+
 export function formatPercent(part: number, whole: number): string {
   if (whole === 0) return '—';
   const value = (100 * part) / whole;

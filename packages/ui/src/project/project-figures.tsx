@@ -2,7 +2,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { apiGet, seg } from '../api/heron-api';
 import type { ProjectSummary } from '../api/api-types';
-import { formatCost, formatCount, formatLatency, formatPercent } from '../format/display-format';
+import {
+  formatCost,
+  formatCostOf,
+  formatCount,
+  formatLatency,
+  formatPercent,
+} from '../format/display-format';
 import { timeRangeQuery, type TimeRange } from '../time/time-range';
 
 export function useProjectSummary(projectId: string, range: TimeRange, rangeKey: string) {
@@ -43,7 +49,11 @@ export function ProjectFigures(props: { summary: ProjectSummary | undefined }) {
   return (
     <div className="figures">
       <Figure label="Traces" value={formatCount(s?.trace_count)} testId="figure-traces" />
-      <Figure label="Total cost" value={formatCost(s?.cost)} detail={costDetail} />
+      <Figure
+        label="Total cost"
+        value={formatCostOf(s?.cost, s?.token_count_total)}
+        detail={costDetail}
+      />
       <Figure
         label="Tokens"
         value={formatCount(s?.token_count_total)}

@@ -12,6 +12,7 @@ import { TimeRangeControl } from '../time/time-range-control';
 import { timeRangeKey } from '../time/time-range';
 import type { ProjectContext } from './project-context';
 import { ProjectFigures, useProjectSummary } from './project-figures';
+import { EvaluationSummaries } from './evaluation-summaries';
 import { useProjectUrlState } from './project-url-state';
 
 const TABS = [
@@ -99,6 +100,7 @@ export function ProjectPage() {
           <TimeRangeControl value={range} onChange={setRange} />
         </div>
         <ProjectFigures summary={summary.data} />
+        <EvaluationSummaries projectId={projectId} range={range} rangeKey={rangeKey} />
         <nav className="tabs" aria-label="Project tabs">
           {TABS.map((tab) => {
             const to = tab.path ? `${base}/${tab.path}` : base;

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { apiGet, seg } from '../api/heron-api';
 import type { Paged, Project, ProjectSummary } from '../api/api-types';
-import { formatCost, formatCount, formatLatency, formatRelative } from '../format/display-format';
+import { formatCostOf, formatCount, formatLatency, formatRelative } from '../format/display-format';
 import { FirstTraceGuide } from '../onboarding/first-trace-guide';
 import { TimeRangeControl } from '../time/time-range-control';
 import {
@@ -17,6 +17,7 @@ import {
   writeTimeRange,
 } from '../time/time-range';
 import { CreateProjectDialog, DeleteProjectDialog, EditDescriptionDialog } from './project-dialogs';
+import { ClearProjectDialog } from './clear-project-dialog';
 
 /** Every project (the list is small; 1,000 a page, following cursors). */
 async function listAllProjects(): Promise<Project[]> {
@@ -36,7 +37,7 @@ function ProjectCard(props: {
   query: Record<string, string | undefined>;
 }) {
   const { project } = props;
-  const [dialog, setDialog] = useState<'edit' | 'delete' | null>(null);
+  const [dialog, setDialog] = useState<'edit' | 'clear' | 'delete' | null>(null);
   const summary = useQuery({
     queryKey: ['summary', project.id, props.rangeKey],
     queryFn: () =>
@@ -60,6 +61,14 @@ function ProjectCard(props: {
         >
           Edit
         </button>
+        <button
+          type="button"
+          className="button ghost danger"
+          onClick={() => setDialog('clear')}
+          title="Delete all traces, spans, sessions and annotations; keep the project"
+        >
+          Clear data
+        </button>
         {project.name !== 'default' && (
           <button type="button" className="button ghost danger" onClick={() => setDialog('delete')}>
             Delete
@@ -71,7 +80,7 @@ function ProjectCard(props: {
         <Stat label="Sessions" value={formatCount(s?.session_count)} />
         <Stat label="P50 latency" value={formatLatency(s?.latency_ms_p50)} />
         <Stat label="Tokens" value={formatCount(s?.token_count_total)} />
-        <Stat label="Cost" value={formatCost(s?.cost)} />
+        <Stat label="Cost" value={formatCostOf(s?.cost, s?.token_count_total)} />
         <Stat
           label="Errors"
           value={s ? formatCount(s.error_trace_count) : '—'}
@@ -86,6 +95,9 @@ function ProjectCard(props: {
       </div>
       {dialog === 'edit' && (
         <EditDescriptionDialog project={project} onClose={() => setDialog(null)} />
+      )}
+      {dialog === 'clear' && (
+        <ClearProjectDialog project={project} onClose={() => setDialog(null)} />
       )}
       {dialog === 'delete' && (
         <DeleteProjectDialog project={project} onClose={() => setDialog(null)} />

@@ -6,9 +6,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { apiGet, seg } from '../api/heron-api';
-import type { Paged, Span, Trace } from '../api/api-types';
+import type { Paged, Session, Span, Trace } from '../api/api-types';
 import { formatCost, formatCount, formatLatency, formatTime } from '../format/display-format';
-import { attributeString, median } from './session-rows';
+import { attributeString } from './session-rows';
 
 const MAX_TURNS = 1000;
 
@@ -37,21 +37,30 @@ async function loadTurns(projectId: string, sessionId: string) {
   };
 }
 
+/** The session's totals over all its traces, computed by the server; null if none matches. */
+async function loadSession(projectId: string, sessionId: string): Promise<Session | null> {
+  const page = await apiGet<Paged<Session>>(`/v1/projects/${seg(projectId)}/sessions`, {
+    // A JSON string is a valid string literal of the filter language (Python escapes).
+    filter: `session_id == ${JSON.stringify(sessionId)}`,
+    limit: 1,
+  });
+  return page.data[0] ?? null;
+}
+
 export function SessionPage() {
   const { projectId, sessionId } = useParams() as { projectId: string; sessionId: string };
   const data = useQuery({
     queryKey: ['session-turns', projectId, sessionId],
     queryFn: () => loadTurns(projectId, sessionId),
   });
+  const summary = useQuery({
+    queryKey: ['session-summary', projectId, sessionId],
+    queryFn: () => loadSession(projectId, sessionId),
+  });
+  const session = summary.data ?? null;
   const turns = data.data?.turns ?? [];
-  const totals = {
-    tokens: turns.reduce((sum, t) => sum + t.trace.token_count_total, 0),
-    costs: turns.map((t) => t.trace.cost).filter((c): c is number => c !== null),
-    errors: turns.filter((t) => t.trace.error_count > 0).length,
-  };
-  const first = turns[0]?.trace.start_time;
-  const last = turns[turns.length - 1]?.trace.end_time;
-  const user = turns.map((t) => attributeString(t.root, 'user.id')).find(Boolean);
+  const errors = turns.filter((t) => t.trace.error_count > 0).length;
+  const user = session?.user_id;
 
   return (
     <>
@@ -64,35 +73,33 @@ export function SessionPage() {
           <div>
             <div className="figure-label">Turns</div>
             <div className="figure-value" data-testid="session-turn-count">
-              {data.data ? turns.length : '—'}
+              {session ? formatCount(session.trace_count) : data.data ? turns.length : '—'}
             </div>
           </div>
           <div>
             <div className="figure-label">Tokens</div>
-            <div className="figure-value">{formatCount(totals.tokens)}</div>
+            <div className="figure-value">
+              {session ? formatCount(session.token_count_total) : '—'}
+            </div>
           </div>
           <div>
             <div className="figure-label">Cost</div>
-            <div className="figure-value">
-              {formatCost(totals.costs.length ? totals.costs.reduce((a, b) => a + b, 0) : null)}
-            </div>
+            <div className="figure-value">{formatCost(session?.cost ?? null)}</div>
           </div>
           <div>
             <div className="figure-label">P50 latency</div>
-            <div className="figure-value">
-              {formatLatency(median(turns.map((t) => t.trace.latency_ms)))}
-            </div>
+            <div className="figure-value">{formatLatency(session?.latency_ms_p50 ?? null)}</div>
           </div>
           <div>
             <div className="figure-label">Errors</div>
-            <div className={totals.errors ? 'figure-value error-text' : 'figure-value'}>
-              {totals.errors}
-            </div>
+            <div className={errors ? 'figure-value error-text' : 'figure-value'}>{errors}</div>
           </div>
           <div>
             <div className="figure-label">Span of time</div>
             <div className="figure-value" style={{ fontSize: 13 }}>
-              {first ? `${formatTime(first)} → ${formatTime(last)}` : '—'}
+              {session
+                ? `${formatTime(session.start_time)} → ${formatTime(session.end_time)}`
+                : '—'}
             </div>
           </div>
         </div>

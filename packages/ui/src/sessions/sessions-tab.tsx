@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { seg } from '../api/heron-api';
 import {
-  formatCost,
+  formatCostOf,
   formatCount,
   formatLatency,
   formatTime,
@@ -15,7 +15,8 @@ import { useProjectUrlState } from '../project/project-url-state';
 import { EmptyTable } from '../tables/empty-table';
 import { HoverPreview } from '../tables/hover-preview';
 import { VirtualTable, type ColumnMeta } from '../tables/virtual-table';
-import { useSessionRows, type SessionRow } from './session-rows';
+import type { Session } from '../api/api-types';
+import { useSessionRows } from './session-rows';
 
 export function SessionsTab() {
   const { projectId, project, range, rangeKey } = useProjectContext();
@@ -24,10 +25,10 @@ export function SessionsTab() {
   const navigate = useNavigate();
   const query = useSessionRows(projectId, range, rangeKey, list.filter);
   const rows = useMemo(() => query.data?.pages.flatMap((page) => page.rows) ?? [], [query.data]);
-  const sessionLink = (row: SessionRow) =>
+  const sessionLink = (row: Session) =>
     `/projects/${seg(projectId)}/sessions/${seg(row.session_id)}`;
 
-  const columns = useMemo<ColumnDef<SessionRow>[]>(
+  const columns = useMemo<ColumnDef<Session>[]>(
     () => [
       {
         id: 'session_id',
@@ -45,8 +46,8 @@ export function SessionsTab() {
         header: 'First input',
         cell: ({ row }) => (
           <HoverPreview
-            short={previewText(row.original.firstInput)}
-            full={row.original.firstInput}
+            short={previewText(row.original.first_input_preview ?? '')}
+            full={row.original.first_input_preview ?? ''}
           />
         ),
       },
@@ -56,8 +57,8 @@ export function SessionsTab() {
         header: 'Last output',
         cell: ({ row }) => (
           <HoverPreview
-            short={previewText(row.original.lastOutput)}
-            full={row.original.lastOutput}
+            short={previewText(row.original.last_output_preview ?? '')}
+            full={row.original.last_output_preview ?? ''}
           />
         ),
       },
@@ -65,7 +66,7 @@ export function SessionsTab() {
         id: 'user',
         size: 110,
         header: 'User',
-        cell: ({ row }) => row.original.user || <span className="muted">—</span>,
+        cell: ({ row }) => row.original.user_id || <span className="muted">—</span>,
       },
       {
         id: 'start',
@@ -98,14 +99,14 @@ export function SessionsTab() {
         size: 80,
         header: 'Cost',
         meta: { numeric: true } satisfies ColumnMeta,
-        cell: ({ row }) => formatCost(row.original.cost),
+        cell: ({ row }) => formatCostOf(row.original.cost, row.original.token_count_total),
       },
       {
         id: 'p50',
         size: 90,
         header: 'P50 latency',
         meta: { numeric: true } satisfies ColumnMeta,
-        cell: ({ row }) => formatLatency(row.original.latencyP50),
+        cell: ({ row }) => formatLatency(row.original.latency_ms_p50),
       },
     ],
     [projectId],

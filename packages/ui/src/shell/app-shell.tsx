@@ -4,6 +4,7 @@ import { Link, Outlet, useParams } from 'react-router-dom';
 import { apiGet, seg } from '../api/heron-api';
 import type { Project } from '../api/api-types';
 import { useTheme } from '../theme/theme';
+import { AccountMenu } from '../auth/account-menu';
 
 export function useProject(projectId: string | undefined) {
   return useQuery({
@@ -75,9 +76,13 @@ export function AppShell() {
         </Link>
         <Breadcrumbs />
         <span className="topbar-spacer" />
+        <Link className="muted" to="/settings/models">
+          Settings
+        </Link>
         <a className="muted" href="/docs" target="_blank" rel="noreferrer">
           API docs
         </a>
+        <AccountMenu />
         <ThemeToggle />
       </header>
       <main className="main">

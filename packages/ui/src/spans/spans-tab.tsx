@@ -1,7 +1,8 @@
 /**
  * The Spans tab: every span (or only root spans) newest first, with the same filter bar,
- * search, saved views and column chooser as the traces table. The span list is ordered by
- * start time only (the API has no other span sort).
+ * search, saved views and column chooser as the traces table. Start time, latency and tokens
+ * sort on the server (keyset pages); the default, newest first, is the API's unsorted list (the
+ * newest stored first), which an index answers without reading the whole window.
  */
 import { getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
 import { useInfiniteQuery } from '@tanstack/react-query';
@@ -11,10 +12,17 @@ import { apiGet, seg } from '../api/heron-api';
 import type { Annotation, Paged, SavedView, Span } from '../api/api-types';
 import { FilterBar } from '../filters/filter-bar';
 import { useFilterSuggestions } from '../filters/filter-help';
-import { formatCount, formatLatency, formatTime, previewText } from '../format/display-format';
+import {
+  formatCostOf,
+  formatCount,
+  formatLatency,
+  formatTime,
+  previewText,
+} from '../format/display-format';
 import { useProjectContext } from '../project/project-context';
 import { useProjectUrlState } from '../project/project-url-state';
 import { ColumnChooser } from '../tables/column-chooser';
+import { DownloadMenu } from '../tables/download-menu';
 import { useHiddenColumns } from '../tables/column-visibility';
 import { EmptyTable } from '../tables/empty-table';
 import { HoverPreview } from '../tables/hover-preview';
@@ -26,6 +34,8 @@ import { latestByName } from '../traces/trace-rows';
 import { SavedViewsMenu } from '../views/saved-views-menu';
 
 const PAGE_SIZE = 100;
+/** The span list's sorts (GET /v1/projects/{id}/spans `sort`). */
+const SPAN_SORT_KEYS = ['start_time', 'latency_ms', 'token_count_total'];
 const DEFAULT_HIDDEN = ['span_id', 'trace_id'];
 
 interface SpanRow extends Span {
@@ -53,8 +63,20 @@ export function SpansTab() {
   const [hidden, setHidden] = useHiddenColumns(projectId, 'spans', DEFAULT_HIDDEN);
   const suggestions = useFilterSuggestions(projectId);
 
+  // Newest first needs no `sort`; any other choice is a server-side keyset sort.
+  const sorted = list.sort !== 'start_time' || list.order !== 'desc';
+  const sortKey = SPAN_SORT_KEYS.includes(list.sort) ? list.sort : 'start_time';
   const query = useInfiniteQuery({
-    queryKey: ['spans', projectId, rangeKey, list.filter, list.q, list.rootsOnly],
+    queryKey: [
+      'spans',
+      projectId,
+      rangeKey,
+      list.filter,
+      list.q,
+      list.rootsOnly,
+      sortKey,
+      list.order,
+    ],
     initialPageParam: null as string | null,
     queryFn: async ({ pageParam }) => {
       const page = await apiGet<Paged<Span>>(`/v1/projects/${seg(projectId)}/spans`, {
@@ -62,6 +84,8 @@ export function SpansTab() {
         filter: list.filter,
         q: list.q,
         parent_id: list.rootsOnly ? 'null' : undefined,
+        sort: sorted ? sortKey : undefined,
+        order: sorted ? list.order : undefined,
         cursor: pageParam,
         limit: PAGE_SIZE,
       });
@@ -158,15 +182,23 @@ export function SpansTab() {
         id: 'latency_ms',
         size: 90,
         header: 'Latency',
-        meta: { numeric: true } satisfies ColumnMeta,
+        meta: { sortKey: 'latency_ms', numeric: true } satisfies ColumnMeta,
         cell: ({ row }) => formatLatency(row.original.latency_ms),
       },
       {
         id: 'tokens',
         size: 80,
         header: 'Tokens',
-        meta: { numeric: true } satisfies ColumnMeta,
+        meta: { sortKey: 'token_count_total', numeric: true } satisfies ColumnMeta,
         cell: ({ row }) => formatCount(numberAttribute(row.original, 'llm.token_count.total')),
+      },
+      {
+        id: 'cost',
+        size: 80,
+        header: 'Cost',
+        meta: { numeric: true } satisfies ColumnMeta,
+        cell: ({ row }) =>
+          formatCostOf(row.original.cost, numberAttribute(row.original, 'llm.token_count.total')),
       },
       {
         id: 'model',
@@ -221,6 +253,8 @@ export function SpansTab() {
       filter: view.filter ?? '',
       q: view.q ?? '',
       rootsOnly: view.root_spans_only ?? false,
+      sort: view.sort && SPAN_SORT_KEYS.includes(view.sort) ? view.sort : 'start_time',
+      order: view.order ?? 'desc',
     });
     if (view.columns.length > 0)
       setHidden(columns.map((c) => c.id!).filter((id) => !view.columns.includes(id)));
@@ -247,7 +281,7 @@ export function SpansTab() {
         <SavedViewsMenu
           projectId={projectId}
           table="spans"
-          current={{ ...list, sort: 'start_time', order: 'desc', columns: visibleColumns }}
+          current={{ ...list, sort: sortKey, columns: visibleColumns }}
           onApply={applyView}
         />
         <ColumnChooser
@@ -258,6 +292,15 @@ export function SpansTab() {
           hidden={hidden}
           onChange={setHidden}
         />
+        <DownloadMenu
+          projectId={projectId}
+          query={{
+            ...timeRangeQuery(range),
+            filter: list.filter,
+            q: list.q,
+            root_spans_only: list.rootsOnly ? 'true' : undefined,
+          }}
+        />
       </div>
       {query.error && <div className="banner">{query.error.message}</div>}
       <VirtualTable
@@ -265,6 +308,11 @@ export function SpansTab() {
         table={table}
         rowKey={(row) => row.id}
         onRowClick={(row) => navigate(spanLink(row))}
+        sort={{
+          key: sortKey,
+          order: list.order,
+          onChange: (sort, order) => setList({ sort, order }),
+        }}
         hasMore={query.hasNextPage}
         loadingMore={query.isFetchingNextPage}
         onLoadMore={() => void query.fetchNextPage()}

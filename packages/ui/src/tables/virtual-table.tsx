@@ -9,6 +9,7 @@
 import { flexRender, type Row, type Table } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useRenderMark } from '../performance/render-mark';
 
 export const ROW_HEIGHT = 35;
 
@@ -37,6 +38,8 @@ export interface VirtualTableProps<T> {
   loading: boolean;
   empty: ReactNode;
   testId?: string;
+  /** A performance mark set when the first rows are in the DOM (performance/render-mark.ts). */
+  renderedMark?: string;
 }
 
 export function VirtualTable<T>(props: VirtualTableProps<T>) {
@@ -51,6 +54,7 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
     getItemKey: (index) => props.rowKey(rows[index]!.original),
   });
   const items = virtualizer.getVirtualItems();
+  useRenderMark(props.renderedMark, items.length > 0);
 
   // Keep the reader's place when rows arrive above it.
   const firstKey = useRef<string | null>(null);

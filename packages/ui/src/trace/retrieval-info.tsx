@@ -5,6 +5,7 @@
 import { attributeAt, listAt, numberAt, stringAt } from './attribute-path';
 import { InputOutput } from './io-value';
 import { JsonTree } from './json-tree';
+import { SpanRetrievalMetrics } from './retrieval-metrics';
 import { TextValue } from './text-value';
 import type { JsonValue, SpanDetail } from './trace-api';
 
@@ -52,6 +53,7 @@ export function RetrieverInfo({ span }: { span: SpanDetail }) {
         <h3>Documents ({documents.length})</h3>
         <DocumentList documents={documents} />
       </section>
+      <SpanRetrievalMetrics spanId={span.id} />
     </>
   );
 }

@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { TRACE_TREE_RENDERED_MARK, useRenderMark } from '../performance/render-mark';
 import { formatLatency, formatTokens } from './number-formats';
 import { SpanKindIcon } from './span-kind-icon';
 import type { SpanNode } from './span-tree-model';
@@ -34,6 +35,8 @@ export function SpanTree(props: SpanTreeProps) {
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   });
+
+  useRenderMark(TRACE_TREE_RENDERED_MARK, virtualizer.getVirtualItems().length > 0);
 
   const selectedIndex = selectedId ? rows.findIndex((row) => row.span.span_id === selectedId) : -1;
   useEffect(() => {

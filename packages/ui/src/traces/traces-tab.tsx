@@ -10,7 +10,7 @@ import type { SavedView } from '../api/api-types';
 import { FilterBar } from '../filters/filter-bar';
 import { useFilterSuggestions } from '../filters/filter-help';
 import {
-  formatCost,
+  formatCostOf,
   formatCount,
   formatLatency,
   formatTime,
@@ -19,6 +19,8 @@ import {
 import { useProjectContext } from '../project/project-context';
 import { useProjectUrlState } from '../project/project-url-state';
 import { ColumnChooser } from '../tables/column-chooser';
+import { DownloadMenu } from '../tables/download-menu';
+import { timeRangeQuery } from '../time/time-range';
 import { useHiddenColumns } from '../tables/column-visibility';
 import { HoverPreview } from '../tables/hover-preview';
 import { VirtualTable, type ColumnMeta } from '../tables/virtual-table';
@@ -28,6 +30,7 @@ import { StatusDot } from './span-kind-badge';
 import { TraceSpanOutline } from './trace-span-outline';
 import { useTraceRows, type TraceRow } from './trace-rows';
 import { EmptyTable } from '../tables/empty-table';
+import { TRACES_RENDERED_MARK } from '../performance/render-mark';
 
 const DEFAULT_HIDDEN = ['trace_id', 'span_count'];
 
@@ -171,13 +174,13 @@ export function TracesTab() {
         size: 85,
         header: 'Cost',
         meta: meta({ sortKey: 'cost', numeric: true }),
-        cell: ({ row }) => formatCost(row.original.cost),
+        cell: ({ row }) => formatCostOf(row.original.cost, row.original.token_count_total),
       },
       ...annotationNames.map<ColumnDef<TraceRow>>((name) => ({
         id: `annotation:${name}`,
         size: 110,
         header: name,
-        meta: meta({ label: `Annotation: ${name}` }),
+        meta: meta({ label: `Annotation: ${name}`, sortKey: `annotation:${name}` }),
         cell: ({ row }) => <AnnotationCell annotation={row.original.annotations[name]} />,
       })),
       {
@@ -269,10 +272,21 @@ export function TracesTab() {
           hidden={hidden}
           onChange={setHidden}
         />
+        {/* A trace is its root span: the download holds the root spans of the listed traces. */}
+        <DownloadMenu
+          projectId={projectId}
+          query={{
+            ...timeRangeQuery(range),
+            filter: list.filter,
+            q: list.q,
+            root_spans_only: 'true',
+          }}
+        />
       </div>
       {query.error && <div className="banner">{query.error.message}</div>}
       <VirtualTable
         testId="traces-table"
+        renderedMark={TRACES_RENDERED_MARK}
         table={table}
         rowKey={(row) => row.trace_id}
         onRowClick={(row) => navigate(traceLink(row))}

@@ -13,8 +13,12 @@ import type { FastifyInstance } from 'fastify';
 import { PHOENIX_COMPATIBLE_VERSION } from '../server-version.js';
 import { ANNOTATION_ROUTE_DOCS } from './annotation-route-docs.js';
 import { MODEL_PRICE_ROUTE_DOCS } from './model-price-route-docs.js';
+import { OBSERVABILITY_ROUTE_DOCS } from './observability-route-docs.js';
 import { LIVE_ROUTE_DOCS } from './live-route-docs.js';
+import { EVALUATION_SUMMARY_ROUTE_DOCS } from './evaluation-summary-route-docs.js';
+import { EXPORT_ROUTE_DOCS } from './export-route-docs.js';
 import { RETENTION_ROUTE_DOCS } from './retention-route-docs.js';
+import { AUTH_ROUTE_DOCS } from './auth-route-docs.js';
 import { SPAN_QUERY_ROUTE_DOCS } from './span-query-route-docs.js';
 import { TRACE_VIEW_ROUTE_DOCS } from './trace-view-route-docs.js';
 import { TRACING_ROUTE_DOCS, type RouteDoc } from './tracing-route-docs.js';
@@ -29,7 +33,11 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   ...UI_ROUTE_DOCS,
   ...LIVE_ROUTE_DOCS,
   ...RETENTION_ROUTE_DOCS,
+  ...AUTH_ROUTE_DOCS,
   ...TRACE_VIEW_ROUTE_DOCS,
+  ...OBSERVABILITY_ROUTE_DOCS,
+  ...EVALUATION_SUMMARY_ROUTE_DOCS,
+  ...EXPORT_ROUTE_DOCS,
 };
 
 /** Routes that are not part of the API (the docs page itself, the web UI at / and /*). */

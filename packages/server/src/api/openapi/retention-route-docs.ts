@@ -57,6 +57,29 @@ export const RETENTION_ROUTE_DOCS: Record<string, RouteDoc> = {
     params: params(projectParam),
     response: { 200: dataOf(policy), 404: errorBody },
   },
+  'POST /v1/projects/:project_identifier/clear': {
+    summary: 'Delete all of a project’s data but keep the project (Heron)',
+    description:
+      'Deletes every trace of the project that exists when the call starts, with its spans, ' +
+      'annotations and notes, and the sessions left empty; the project keeps its id, name, ' +
+      'description, retention policy, saved views and annotation configs. Runs in batches of ' +
+      'HERON_RETENTION_SWEEP_BATCH_TRACES traces, one short transaction each, so ingestion is ' +
+      'not blocked; waits until done and answers what was deleted. Live listeners get a ' +
+      '`deleted` event.',
+    tags: ['projects'],
+    params: params(projectParam),
+    response: {
+      200: dataOf(
+        obj({
+          deleted_traces: int(),
+          deleted_spans: int(),
+          deleted_sessions: int(),
+          batches: int('Transactions it took'),
+        }),
+      ),
+      404: errorBody,
+    },
+  },
   'POST /v1/retention/sweep': {
     summary: 'Run a retention sweep now and wait for it (Heron)',
     description:

@@ -87,6 +87,10 @@ const session = obj({
   token_count_total: int(),
   trace_count: int(),
   cost: nullable(num("USD, sum of its traces' costs; null while none has a price")),
+  latency_ms_p50: nullable(num('Median trace latency (nearest rank); null without traces')),
+  first_input_preview: nullable(str("Input preview of the first trace's root span")),
+  last_output_preview: nullable(str("Output preview of the last trace's root span")),
+  user_id: nullable(str('user.id of the earliest root span that has one')),
 });
 
 const errors = { 404: errorBody, 422: errorBody };
@@ -199,7 +203,11 @@ export const TRACING_ROUTE_DOCS: Record<string, RouteDoc> = {
     querystring: obj({
       ...cursorQuery,
       ...timeWindow,
-      sort: str('start_time (default) | latency_ms | token_count_total | cost'),
+      sort: str(
+        'start_time (default) | latency_ms | token_count_total | cost | annotation:<name> ' +
+          '(mean score of the trace’s annotations of that name, else of its root span’s; ' +
+          'unscored traces sort lowest)',
+      ),
       order: str('desc (default) | asc'),
       include_spans: bool('Add an outline of each trace’s spans'),
       session_identifier: list(str(), 'Session GlobalID or session id; repeatable'),
@@ -234,10 +242,18 @@ export const TRACING_ROUTE_DOCS: Record<string, RouteDoc> = {
     },
   },
   'GET /v1/projects/:project_identifier/spans': {
-    summary: 'List spans (Phoenix span JSON), newest first',
+    summary: 'List spans (Phoenix span JSON), newest first or sorted',
     tags: ['spans'],
     params: params(projectParam),
-    querystring: obj({ ...spanFilters, span_kind: list(str(), 'Repeatable') }),
+    querystring: obj({
+      ...spanFilters,
+      span_kind: list(str(), 'Repeatable'),
+      sort: str(
+        'Heron: start_time | latency_ms | token_count_total (spans without tokens lowest); ' +
+          'absent: newest stored first (Phoenix). With a sort, next_cursor is a keyset cursor',
+      ),
+      order: str('With sort: desc (default) | asc'),
+    }),
     response: { 200: pageOf(span), ...errors },
   },
   'GET /v1/projects/:project_identifier/spans/otlpv1': {

@@ -12,9 +12,12 @@ import { costConformance } from './cost-conformance.js';
 import { editConformance } from './edit-conformance.js';
 import { ingestConformance } from './ingest-conformance.js';
 import { listConformance } from './list-conformance.js';
+import { projectClearConformance } from './project-clear-conformance.js';
 import { retentionConformance } from './retention-conformance.js';
 import { searchConformance } from './search-conformance.js';
+import { sessionFiguresConformance } from './session-figures-conformance.js';
 import { uiApiConformance } from './ui-api-conformance.js';
+import { uiSortConformance } from './ui-sort-conformance.js';
 import type { StoreFactory } from './store-factory.js';
 
 export type { OpenedStore, StoreFactory } from './store-factory.js';
@@ -33,6 +36,9 @@ export function runStoreConformance(factory: StoreFactory, options: ConformanceO
     annotationConformance(factory);
     costConformance(factory);
     uiApiConformance(factory);
+    uiSortConformance(factory);
+    sessionFiguresConformance(factory);
+    projectClearConformance(factory);
     retentionConformance(factory);
   });
 }

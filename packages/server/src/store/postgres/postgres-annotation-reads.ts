@@ -55,7 +55,7 @@ export async function listAnnotations(
   if (query.cursor !== undefined) add('a.id <= $?', query.cursor);
   params.push(query.limit + 1);
   const { rows } = await pool.query<PgAnnotationRow>(
-    `SELECT ${annotationColumns(table.targetIdColumn)}
+    `SELECT ${annotationColumns(table.targetIdColumn, (kind as string) === 'document')}
      FROM ${table.table} a JOIN ${table.targetTable} t ON t.id = a.${table.targetColumn}
      WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT $${params.length}`,
     params,

@@ -16,9 +16,11 @@ import {
 } from '../sqlite/annotation-config-row.js';
 
 /** The columns every annotation read selects (`a` is the annotation table, `t` the target's). */
-export function annotationColumns(targetIdColumn: string): string {
+export function annotationColumns(targetIdColumn: string, withDocumentPosition = false): string {
   return `a.id, t.${targetIdColumn} AS target_id, a.name, a.label, a.score, a.explanation,
-    a.metadata, a.annotator_kind, a.identifier, a.source, a.user_id, a.created_at, a.updated_at`;
+    a.metadata, a.annotator_kind, a.identifier, a.source, a.user_id, a.created_at, a.updated_at${
+      withDocumentPosition ? ', a.document_position' : ''
+    }`;
 }
 
 export interface PgAnnotationRow {
@@ -35,6 +37,8 @@ export interface PgAnnotationRow {
   user_id: string | null;
   created_at: string;
   updated_at: string;
+  /** Document annotations only (the legacy evaluations endpoint reads them back). */
+  document_position?: number | string;
 }
 
 export function fromPgAnnotationRow(
@@ -45,8 +49,7 @@ export function fromPgAnnotationRow(
     rowid: Number(row.id),
     targetKind: kind,
     targetId: row.target_id,
-    // Only span, trace and session annotations are read back (documents are not listable).
-    documentPosition: null,
+    documentPosition: row.document_position === undefined ? null : Number(row.document_position),
     name: row.name,
     annotatorKind: row.annotator_kind,
     label: row.label,

@@ -49,6 +49,10 @@ export function createPostgresPool(options: PostgresPoolOptions): pg.Pool {
   });
   // Without a listener, an idle connection's error would crash the process.
   pool.on('error', options.onIdleError ?? (() => {}));
+  // A checked-out connection that breaks between two statements (PostgreSQL restarting mid
+  // transaction) emits 'error' on its client, which would crash the process too; the statement
+  // that follows fails instead, and the caller answers 503.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

@@ -26,6 +26,7 @@ import {
   type RetentionSweepOptions,
   type RetentionSweepStep,
 } from '../retention-policy.js';
+import type { ProjectClearStep, ProjectClearStepOptions } from '../project-clear.js';
 import { recomputeLockedTraces } from './postgres-trace-rollup.js';
 
 /**
@@ -165,16 +166,7 @@ export async function sweepRetention(
       if (row.session_rowid !== null) leftSessions.add(row.session_rowid);
     }
   }
-  let deletedSessions = 0;
-  if (leftSessions.size > 0) {
-    const left = [...leftSessions];
-    await recomputeLockedTraces(client, [], left);
-    const { rows } = await client.query<{ n: string }>(
-      'SELECT count(*) AS n FROM sessions WHERE id = ANY($1::bigint[])',
-      [left],
-    );
-    deletedSessions = left.length - Number(rows[0]!.n);
-  }
+  const deletedSessions = await recomputeLeftSessions(client, leftSessions);
   return {
     deletedTraces,
     deletedSpans,
@@ -182,5 +174,72 @@ export async function sweepRetention(
     // Traces skipped because a writer held them are left for the next sweep.
     more: deletedTraces >= options.maxTraces,
     projectIds,
+  };
+}
+
+/**
+ * Recomputes the sessions whose traces were deleted (after the traces: the span writer's lock
+ * order), which deletes those left empty; answers how many went.
+ */
+async function recomputeLeftSessions(
+  client: pg.PoolClient,
+  leftSessions: Set<string>,
+): Promise<number> {
+  if (leftSessions.size === 0) return 0;
+  const left = [...leftSessions];
+  await recomputeLockedTraces(client, [], left);
+  const { rows } = await client.query<{ n: string }>(
+    'SELECT count(*) AS n FROM sessions WHERE id = ANY($1::bigint[])',
+    [left],
+  );
+  return left.length - Number(rows[0]!.n);
+}
+
+/**
+ * One batch of clearing a project's data (store/project-clear.ts), inside the caller's
+ * transaction: at most `maxTraces` of its traces with a row id up to `throughTraceRowid`,
+ * lowest id first. Like a sweep step it skips traces a span batch holds (they go in a later
+ * batch: `more` stays true while any remain) and locks sessions after traces.
+ */
+export async function clearProjectStep(
+  client: pg.PoolClient,
+  projectId: number,
+  options: ProjectClearStepOptions,
+): Promise<ProjectClearStep> {
+  let through = options.throughTraceRowid;
+  if (through === null) {
+    const { rows } = await client.query<{ id: string | null }>(
+      'SELECT MAX(id) AS id FROM traces WHERE project_id = $1',
+      [projectId],
+    );
+    through = Number(rows[0]?.id ?? 0);
+  }
+  const { rows } = await client.query<{ session_rowid: string | null; span_count: number }>(
+    `WITH batch AS (
+       SELECT id FROM traces WHERE project_id = $1 AND id <= $2
+       ORDER BY id LIMIT $3
+       FOR UPDATE SKIP LOCKED
+     )
+     DELETE FROM traces WHERE id IN (SELECT id FROM batch)
+     RETURNING session_rowid, span_count`,
+    [projectId, through, options.maxTraces],
+  );
+  let deletedSpans = 0;
+  const leftSessions = new Set<string>();
+  for (const row of rows) {
+    deletedSpans += Number(row.span_count);
+    if (row.session_rowid !== null) leftSessions.add(row.session_rowid);
+  }
+  const deletedSessions = await recomputeLeftSessions(client, leftSessions);
+  const { rows: remaining } = await client.query(
+    'SELECT 1 FROM traces WHERE project_id = $1 AND id <= $2 LIMIT 1',
+    [projectId, through],
+  );
+  return {
+    deletedTraces: rows.length,
+    deletedSpans,
+    deletedSessions,
+    more: remaining.length > 0,
+    throughTraceRowid: through,
   };
 }

@@ -5,7 +5,8 @@
  */
 import type pg from 'pg';
 import { fullTextCondition } from '../../query/full-text-condition.js';
-import type { Page, SpanListQuery, StoredSpan } from '../store.js';
+import { SPAN_SORT_SQL } from '../span-sort.js';
+import type { SpanListQuery, SpanPage, StoredSpan } from '../store.js';
 import { spanCostFromColumns } from '../../spans/prices/span-cost-columns.js';
 import {
   placeholders,
@@ -148,7 +149,7 @@ function withCost(row: SpanDbRow): Pick<StoredSpan, 'cost'> {
 /** The conditions of a span list over table `spans`, search included. */
 function spanConditions(projectId: number, query: SpanListQuery): PgFragment[] {
   const conditions: PgFragment[] = [{ sql: 'spans.project_id = ?', params: [projectId] }];
-  if (query.cursor !== undefined) {
+  if (query.cursor !== undefined && query.sort === undefined) {
     conditions.push({ sql: 'spans.id <= ?', params: [query.cursor] });
   }
   if (query.startTime !== undefined) {
@@ -181,7 +182,8 @@ export async function listSpans(
   db: pg.Pool,
   projectId: number,
   query: SpanListQuery,
-): Promise<Page<StoredSpan>> {
+): Promise<SpanPage> {
+  if (query.sort !== undefined) return listSortedSpans(db, projectId, query);
   const { rows } = await db.query<SpanDbRow>(
     whereStatement(`SELECT ${SPAN_COLUMNS} FROM spans`, spanConditions(projectId, query), {
       sql: 'ORDER BY spans.id DESC LIMIT ?',
@@ -191,6 +193,37 @@ export async function listSpans(
   const items = rows.map(fromSpanDbRow);
   if (items.length <= query.limit) return { items, nextCursor: null };
   return { items: items.slice(0, query.limit), nextCursor: items[query.limit]!.rowid };
+}
+
+/** A page in a key order (span-sort.ts): keyset on (key, id). */
+async function listSortedSpans(
+  db: pg.Pool,
+  projectId: number,
+  query: SpanListQuery,
+): Promise<SpanPage> {
+  const sort = query.sort!;
+  const key = SPAN_SORT_SQL[sort.key];
+  const conditions = spanConditions(projectId, query);
+  if (sort.cursor) {
+    const operator = sort.order === 'desc' ? '<' : '>';
+    const value = sort.cursor.value ?? '0';
+    conditions.push({
+      sql: `(${key} ${operator} ?::bigint OR (${key} = ?::bigint AND spans.id ${operator}= ?))`,
+      params: [value, value, sort.cursor.rowid],
+    });
+  }
+  const direction = sort.order === 'desc' ? 'DESC' : 'ASC';
+  const { rows } = await db.query<SpanDbRow & { sort_key: string }>(
+    whereStatement(`SELECT ${SPAN_COLUMNS}, ${key} AS sort_key FROM spans`, conditions, {
+      sql: `ORDER BY ${key} ${direction}, spans.id ${direction} LIMIT ?`,
+      params: [query.limit + 1],
+    }),
+  );
+  const items = rows.slice(0, query.limit).map(fromSpanDbRow);
+  const next = rows[query.limit];
+  return next
+    ? { items, nextCursor: Number(next.id), nextSortValue: String(next.sort_key) }
+    : { items, nextCursor: null };
 }
 
 export async function getSpanByRowid(db: pg.Pool, rowid: number): Promise<StoredSpan | null> {

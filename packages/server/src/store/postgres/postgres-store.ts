@@ -15,6 +15,7 @@
  *   statement_timeout, so PostgreSQL cancels a runaway read the way SQLite's reader threads
  *   abandon one. A replica may lag the primary by its replication delay.
  */
+import type { ProjectClearStep, ProjectClearStepOptions } from '../project-clear.js';
 import type pg from 'pg';
 import type { SpanRecord } from '../../spans/span-record.js';
 import type {
@@ -43,8 +44,11 @@ import type {
 import { PostgresAnnotationStore } from './postgres-annotation-store.js';
 import { PostgresPriceStore } from './postgres-price-store.js';
 import { filterSuggestions } from './postgres-filter-suggestions.js';
+import { evaluationSummaryRows, spanDocumentEvaluations } from './postgres-evaluation-summaries.js';
+import type { DocumentEvaluationRow, EvaluationSummaryRows } from '../evaluation-summary.js';
 import { projectMetrics } from './postgres-project-metrics.js';
 import { PostgresSavedViewStore } from './postgres-saved-views.js';
+import { PostgresAuthStore } from './postgres-auth-store.js';
 import type { FilterSuggestions, FilterSuggestionsQuery } from '../filter-suggestions.js';
 import type { ProjectMetrics, ProjectMetricsQuery } from '../project-metrics.js';
 import { createPostgresPool, isStatementTimeout } from './postgres-connection.js';
@@ -97,6 +101,7 @@ export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly annotations: PostgresAnnotationStore;
   readonly savedViews: PostgresSavedViewStore;
+  readonly auth: PostgresAuthStore;
   readonly prices: PostgresPriceStore;
   private readonly spanWriter: PostgresSpanWriter;
   private readonly changeNotices: PostgresChangeNotices | null;
@@ -145,6 +150,7 @@ export class PostgresStore implements Store {
   ) {
     this.annotations = new PostgresAnnotationStore(pool);
     this.savedViews = new PostgresSavedViewStore(pool);
+    this.auth = new PostgresAuthStore(pool);
     this.prices = new PostgresPriceStore(pool, longReads ?? pool);
     this.changeNotices = changeChannel === null ? null : new PostgresChangeNotices(changeChannel);
     this.spanWriter = new PostgresSpanWriter(pool, {
@@ -313,6 +319,18 @@ export class PostgresStore implements Store {
     return this.longRead((pool) => projectMetrics(pool, projectId, query));
   }
 
+  async evaluationSummaryRows(
+    projectId: number,
+    startTime?: bigint,
+    endTime?: bigint,
+  ): Promise<EvaluationSummaryRows> {
+    return this.longRead((pool) => evaluationSummaryRows(pool, projectId, startTime, endTime));
+  }
+
+  async spanDocumentEvaluations(spanRowid: number): Promise<DocumentEvaluationRow[]> {
+    return spanDocumentEvaluations(this.pool, spanRowid);
+  }
+
   async filterSuggestions(
     projectId: number,
     query: FilterSuggestionsQuery,
@@ -345,6 +363,21 @@ export class PostgresStore implements Store {
         }
       }
       return result;
+    });
+  }
+
+  /** One batch in one transaction, like a sweep step (postgres-retention.ts). */
+  async clearProjectStep(
+    projectId: number,
+    options: ProjectClearStepOptions,
+  ): Promise<ProjectClearStep> {
+    return this.write(async (client) => {
+      const step = await retention.clearProjectStep(client, projectId, options);
+      const notices = this.changeNotices;
+      if (notices !== null && step.deletedTraces > 0) {
+        await notices.notify(client, await notices.describe(client, { project: projectId }));
+      }
+      return step;
     });
   }
 

@@ -5,6 +5,8 @@
  */
 import type pg from 'pg';
 import { fullTextCondition } from '../../query/full-text-condition.js';
+import { toPostgresParams, toPostgresPlaceholders } from '../../query/postgres-placeholders.js';
+import { annotationSortKeySql } from '../annotation-sort.js';
 import type {
   KeysetPage,
   Page,
@@ -89,6 +91,9 @@ export async function listTraces(
       }),
     );
   }
+  if (query.annotationSort !== undefined) {
+    return listTracesByAnnotation(db, conditions, query, query.annotationSort);
+  }
   if (cursor) {
     if (cursor.value === undefined) throw new Error('cursor without a sort value');
     const value = `?::${TRACE_SORT_TYPE[query.sort]}`;
@@ -110,6 +115,63 @@ export async function listTraces(
   return {
     items,
     nextCursor: next ? { rowid: Number(next.id), value: String(next.sort_key) } : null,
+  };
+}
+
+/**
+ * A page by annotation score (annotation-sort.ts). The key is computed once per trace in a
+ * subquery, so the keyset condition and the order compare the same value.
+ */
+async function listTracesByAnnotation(
+  db: pg.Pool,
+  conditions: PgFragment[],
+  query: TraceListQuery,
+  name: string,
+): Promise<KeysetPage<TraceRow>> {
+  const operator = query.order === 'desc' ? '<' : '>';
+  const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+  const cursor = query.cursor;
+  if (cursor && cursor.value === undefined) throw new Error('cursor without a sort value');
+  // The name's placeholders sit in the select list, before the conditions: each fragment is
+  // numbered after the ones before it, typed ones with their values' types.
+  const fragments: PgFragment[] = [
+    { sql: annotationSortKeySql('postgres'), params: [name, name] },
+    ...conditions,
+    cursor
+      ? {
+          sql: `(sort_key ${operator} ?::double precision OR (sort_key = ?::double precision AND id ${operator}= ?))`,
+          params: [cursor.value, cursor.value, cursor.rowid],
+        }
+      : { sql: 'TRUE', params: [] },
+    { sql: '?', params: [query.limit + 1] },
+  ];
+  const texts: string[] = [];
+  const params: unknown[] = [];
+  for (const fragment of fragments) {
+    texts.push(
+      toPostgresPlaceholders(
+        fragment.sql,
+        params.length,
+        fragment.typed ? fragment.params : undefined,
+      ),
+    );
+    params.push(...fragment.params);
+  }
+  const [key, ...rest] = texts;
+  const limit = rest.pop()!;
+  const after = rest.pop()!;
+  const where = rest.map((text) => `(${text})`).join(' AND ');
+  const { rows } = await db.query<TraceDbRow & { sort_key: number }>({
+    text: `SELECT * FROM (
+        SELECT ${TRACE_COLUMNS}, ${key} AS sort_key ${TRACE_FROM} WHERE ${where}
+      ) AS sorted WHERE ${after} ORDER BY sort_key ${direction}, id ${direction} LIMIT ${limit}`,
+    values: toPostgresParams(params),
+  });
+  const items = rows.slice(0, query.limit).map(fromTraceDbRow);
+  const next = rows[query.limit];
+  return {
+    items,
+    nextCursor: next ? { rowid: Number(next.id), value: String(Number(next.sort_key)) } : null,
   };
 }
 
@@ -179,14 +241,32 @@ export async function listTraceSpanOutlines(
   }));
 }
 
-// Token sums over the session's traces, computed per session row (index traces_session).
+/**
+ * A column of the root span of the session's first (ASC) or last (DESC) trace; joined on
+ * (trace_id, span_id), the unique key, so a 5,000-span trace costs one index probe.
+ */
+function sessionRootColumn(column: string, order: 'ASC' | 'DESC', condition = 'TRUE'): string {
+  return `(SELECT spans.${column} FROM traces
+      JOIN spans ON spans.trace_id = traces.trace_id AND spans.span_id = traces.root_span_id
+      WHERE traces.session_rowid = sessions.id AND ${condition}
+      ORDER BY traces.start_time ${order}, traces.id ${order} LIMIT 1)`;
+}
+
+// Sums and the median latency over the session's traces, computed per session row (index
+// traces_session). percentile_disc(0.5) is the nearest-rank median, as on SQLite.
 const SESSION_SELECT = `SELECT sessions.id, sessions.session_id, sessions.project_id,
     sessions.start_time, sessions.end_time, sessions.trace_count, session_tokens.prompt_tokens,
-    session_tokens.completion_tokens, session_tokens.total_tokens
+    session_tokens.completion_tokens, session_tokens.total_tokens, session_tokens.cost,
+    session_tokens.latency_p50,
+    ${sessionRootColumn('input_preview', 'ASC')} AS first_input_preview,
+    ${sessionRootColumn('output_preview', 'DESC')} AS last_output_preview,
+    ${sessionRootColumn('user_id', 'ASC', 'spans.user_id IS NOT NULL')} AS user_id
   FROM sessions CROSS JOIN LATERAL (
     SELECT COALESCE(SUM(traces.prompt_tokens), 0) AS prompt_tokens,
       COALESCE(SUM(traces.completion_tokens), 0) AS completion_tokens,
-      COALESCE(SUM(traces.total_tokens), 0) AS total_tokens
+      COALESCE(SUM(traces.total_tokens), 0) AS total_tokens, SUM(traces.cost) AS cost,
+      percentile_disc(0.5) WITHIN GROUP (ORDER BY traces.end_time - traces.start_time)
+        AS latency_p50
     FROM traces WHERE traces.session_rowid = sessions.id
   ) AS session_tokens`;
 
@@ -356,6 +436,11 @@ interface SessionDbRow {
   prompt_tokens: string;
   completion_tokens: string;
   total_tokens: string;
+  cost: number | null;
+  latency_p50: string | null;
+  first_input_preview: string | null;
+  last_output_preview: string | null;
+  user_id: string | null;
 }
 
 function fromSessionDbRow(row: SessionDbRow): SessionRow {
@@ -369,5 +454,10 @@ function fromSessionDbRow(row: SessionDbRow): SessionRow {
     promptTokens: Number(row.prompt_tokens),
     completionTokens: Number(row.completion_tokens),
     totalTokens: Number(row.total_tokens),
+    cost: row.cost === null ? null : Number(row.cost),
+    latencyMsP50: row.latency_p50 === null ? null : Number(row.latency_p50) / 1e6,
+    firstInputPreview: row.first_input_preview,
+    lastOutputPreview: row.last_output_preview,
+    userId: row.user_id,
   };
 }

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { TraceListQuery } from '../store.js';
+import { EVALUATION_SUMMARY_READ_OPERATIONS } from './sqlite-evaluation-summaries.js';
 import { filterSuggestions } from './sqlite-filter-suggestions.js';
 import { projectSpanMetrics, projectTraceMetrics } from './sqlite-project-metrics.js';
 import { PRICE_READ_OPERATIONS } from './sqlite-price-reads.js';
@@ -43,6 +44,7 @@ export const READ_OPERATIONS = {
   projectSpanMetrics,
   filterSuggestions,
   ...PRICE_READ_OPERATIONS,
+  ...EVALUATION_SUMMARY_READ_OPERATIONS,
   ping: (db: Database.Database) => db.prepare('SELECT 1').get() !== undefined,
 };
 

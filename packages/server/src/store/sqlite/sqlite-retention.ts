@@ -19,8 +19,10 @@ import {
   type ProjectRetention,
   type RetentionPolicy,
   type RetentionSweepOptions,
+  type RetentionSweepResult,
   type RetentionSweepStep,
 } from '../retention-policy.js';
+import type { ProjectClearStep } from '../project-clear.js';
 import type { WriteContext } from './write-operations.js';
 
 interface PolicyRow {
@@ -115,13 +117,46 @@ function deletionBound(
 }
 
 /**
+ * Deletes these traces, and with them their spans and annotations (foreign keys), then
+ * recomputes the sessions they were in (deleting those left empty). Shared by the retention
+ * sweep and clearing a project's data.
+ */
+function deleteTraces(
+  db: Database.Database,
+  rowids: bigint[],
+  { spanWriter }: WriteContext,
+): Omit<RetentionSweepResult, 'more'> {
+  const deleteTrace = db
+    .prepare('DELETE FROM traces WHERE id = ? RETURNING session_rowid, span_count')
+    .safeIntegers(true);
+  const sessionExists = db.prepare('SELECT 1 FROM sessions WHERE id = ?').pluck();
+  let deletedTraces = 0;
+  let deletedSpans = 0;
+  const leftSessions = new Set<number>();
+  for (const rowid of rowids) {
+    const deleted = deleteTrace.get(rowid) as
+      { session_rowid: bigint | null; span_count: bigint } | undefined;
+    if (!deleted) continue;
+    deletedTraces++;
+    deletedSpans += Number(deleted.span_count);
+    if (deleted.session_rowid !== null) leftSessions.add(Number(deleted.session_rowid));
+  }
+  let deletedSessions = 0;
+  for (const sessionRowid of leftSessions) {
+    spanWriter.recomputeSession(sessionRowid);
+    if (sessionExists.get(sessionRowid) === undefined) deletedSessions++;
+  }
+  return { deletedTraces, deletedSpans, deletedSessions };
+}
+
+/**
  * Deletes at most `maxTraces` due traces, oldest first, project by project, and what goes with
  * them; recomputes or deletes the sessions they were in.
  */
 function sweepRetention(
   db: Database.Database,
   args: RetentionSweepOptions,
-  { spanWriter }: WriteContext,
+  context: WriteContext,
 ): RetentionSweepStep {
   const selectDue = db
     .prepare(
@@ -131,48 +166,56 @@ function sweepRetention(
     )
     .pluck()
     .safeIntegers(true);
-  const deleteTrace = db
-    .prepare('DELETE FROM traces WHERE id = ? RETURNING session_rowid, span_count')
-    .safeIntegers(true);
-  const sessionExists = db.prepare('SELECT 1 FROM sessions WHERE id = ?').pluck();
 
-  let deletedTraces = 0;
-  let deletedSpans = 0;
-  const leftSessions = new Set<number>();
+  const due: bigint[] = [];
   const projectIds: number[] = [];
   for (const project of projectsToSweep(db, args.defaultPolicy)) {
-    const budget = args.maxTraces - deletedTraces;
+    const budget = args.maxTraces - due.length;
     if (budget <= 0) break;
     const bound = deletionBound(db, project, args.nowUnixNano);
     if (bound === null) continue;
-    const due = selectDue.all(
+    const rowids = selectDue.all(
       project.projectId,
       bound.startTime,
       bound.startTime,
       bound.rowid,
       budget,
     ) as bigint[];
-    if (due.length > 0) projectIds.push(project.projectId);
-    for (const rowid of due) {
-      const deleted = deleteTrace.get(rowid) as
-        { session_rowid: bigint | null; span_count: bigint } | undefined;
-      if (!deleted) continue;
-      deletedTraces++;
-      deletedSpans += Number(deleted.span_count);
-      if (deleted.session_rowid !== null) leftSessions.add(Number(deleted.session_rowid));
-    }
+    if (rowids.length > 0) projectIds.push(project.projectId);
+    due.push(...rowids);
   }
-  let deletedSessions = 0;
-  for (const sessionRowid of leftSessions) {
-    spanWriter.recomputeSession(sessionRowid);
-    if (sessionExists.get(sessionRowid) === undefined) deletedSessions++;
-  }
+  const deleted = deleteTraces(db, due, context);
+  return { ...deleted, more: deleted.deletedTraces >= args.maxTraces, projectIds };
+}
+
+/**
+ * One batch of clearing a project's data (project-clear.ts): at most `maxTraces` of its traces
+ * with a row id up to `throughTraceRowid` (the newest trace when the clear started; read here
+ * on the first batch), lowest id first, with everything that goes with them.
+ */
+function clearProjectStep(
+  db: Database.Database,
+  args: { projectId: number; maxTraces: number; throughTraceRowid: number | null },
+  context: WriteContext,
+): ProjectClearStep {
+  const through =
+    args.throughTraceRowid ??
+    Number(
+      db
+        .prepare('SELECT COALESCE(MAX(id), 0) FROM traces WHERE project_id = ?')
+        .pluck()
+        .get(args.projectId),
+    );
+  const rowids = db
+    .prepare('SELECT id FROM traces WHERE project_id = ? AND id <= ? ORDER BY id LIMIT ?')
+    .pluck()
+    .safeIntegers(true)
+    .all(args.projectId, through, args.maxTraces) as bigint[];
+  const deleted = deleteTraces(db, rowids, context);
   return {
-    deletedTraces,
-    deletedSpans,
-    deletedSessions,
-    more: deletedTraces >= args.maxTraces,
-    projectIds,
+    ...deleted,
+    more: rowids.length >= args.maxTraces,
+    throughTraceRowid: through,
   };
 }
 
@@ -180,4 +223,5 @@ export const RETENTION_WRITE_OPERATIONS = {
   setRetentionPolicy,
   clearRetentionPolicy,
   sweepRetention,
+  clearProjectStep,
 };

@@ -6,17 +6,19 @@
 import type Database from 'better-sqlite3';
 import { andFilters, type CompiledFilter } from '../../query/compiled-filter.js';
 import {
+  fullTextCondition,
   ftsMatchQuery,
   textScanCondition,
   unindexedMatchIds,
 } from '../../query/full-text-condition.js';
-import type { Page, SpanListQuery, StoredSpan } from '../store.js';
+import { SPAN_SORT_SQL } from '../span-sort.js';
+import type { SpanListQuery, SpanPage, StoredSpan } from '../store.js';
 import { fromSpanDbRow, type SpanDbRow } from './span-row.js';
 
 /** The conditions of a span list, except full-text search, over table `spans`. */
 function spanConditions(projectId: number, query: SpanListQuery): CompiledFilter[] {
   const conditions: CompiledFilter[] = [{ sql: 'spans.project_id = ?', params: [projectId] }];
-  if (query.cursor !== undefined) {
+  if (query.cursor !== undefined && query.sort === undefined) {
     conditions.push({ sql: 'spans.id <= ?', params: [query.cursor] });
   }
   if (query.startTime !== undefined) {
@@ -57,8 +59,9 @@ export function listSpans(
   db: Database.Database,
   projectId: number,
   query: SpanListQuery,
-): Page<StoredSpan> {
+): SpanPage {
   const conditions = spanConditions(projectId, query);
+  if (query.sort !== undefined) return listSortedSpans(db, conditions, query);
   const match = query.search === undefined ? null : ftsMatchQuery('any', query.search);
   let rows: SpanDbRow[];
   if (query.search === undefined || match === null) {
@@ -72,6 +75,44 @@ export function listSpans(
   const items = rows.map(fromSpanDbRow);
   if (items.length <= query.limit) return { items, nextCursor: null };
   return { items: items.slice(0, query.limit), nextCursor: items[query.limit]!.rowid };
+}
+
+/**
+ * A page in a key order (span-sort.ts): keyset on (key, id). Search is a condition here, not the
+ * driver (a page in key order cannot be read off the search index in rowid order).
+ */
+function listSortedSpans(
+  db: Database.Database,
+  conditions: CompiledFilter[],
+  query: SpanListQuery,
+): SpanPage {
+  const sort = query.sort!;
+  const key = SPAN_SORT_SQL[sort.key];
+  if (query.search !== undefined) {
+    conditions.push(fullTextCondition('sqlite', 'spans', 'any', query.search));
+  }
+  if (sort.cursor) {
+    const operator = sort.order === 'desc' ? '<' : '>';
+    const value = BigInt(sort.cursor.value ?? '0');
+    conditions.push({
+      sql: `(${key} ${operator} ? OR (${key} = ? AND spans.id ${operator}= ?))`,
+      params: [value, value, sort.cursor.rowid],
+    });
+  }
+  const where = andFilters(conditions);
+  const direction = sort.order === 'desc' ? 'DESC' : 'ASC';
+  const rows = db
+    .prepare(
+      `SELECT spans.*, ${key} AS sort_key FROM spans WHERE ${where.sql}
+       ORDER BY sort_key ${direction}, spans.id ${direction} LIMIT ?`,
+    )
+    .safeIntegers(true)
+    .all(...where.params, query.limit + 1) as (SpanDbRow & { sort_key: bigint })[];
+  const items = rows.slice(0, query.limit).map(fromSpanDbRow);
+  const next = rows[query.limit];
+  return next
+    ? { items, nextCursor: Number(next.id), nextSortValue: String(next.sort_key) }
+    : { items, nextCursor: null };
 }
 
 function selectSpans(db: Database.Database, where: CompiledFilter, limit: number): SpanDbRow[] {

@@ -39,16 +39,19 @@ import { openSqlite } from './open-sqlite.js';
 import { openSqliteReader } from './open-sqlite-reader.js';
 import { ReadPool } from './read-pool.js';
 import type { ChangeTarget, StoreChangeSink } from '../store-change.js';
+import type { ProjectClearStep, ProjectClearStepOptions } from '../project-clear.js';
 import { SqliteChangeReporter } from './sqlite-change-reporter.js';
 import { toSpanRow } from './span-row.js';
 import { SqliteAnnotationStore } from './sqlite-annotation-store.js';
 import { SqliteSavedViewStore } from './sqlite-saved-views.js';
+import { SqliteAuthStore } from './sqlite-auth-store.js';
 import { SqlitePriceStore } from './sqlite-price-store.js';
 import type { ReadArgs, ReadOperationName, ReadResult } from './read-operations.js';
 import type { FilterSuggestions, FilterSuggestionsQuery } from '../filter-suggestions.js';
 import { allBuckets, type ProjectMetrics, type ProjectMetricsQuery } from '../project-metrics.js';
 import { migrateSqlite, type Migration } from './sqlite-migrations.js';
 import { getProjectBy } from './sqlite-project-reads.js';
+import type { DocumentEvaluationRow, EvaluationSummaryRows } from '../evaluation-summary.js';
 import { getRetentionPolicy } from './sqlite-retention.js';
 import { existingSpanKeys, findSpansBySpanId, getSpanByRowid } from './sqlite-span-reads.js';
 import { getSessionsBy, getTraceBy } from './sqlite-trace-reads.js';
@@ -80,6 +83,7 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly annotations = new SqliteAnnotationStore(this);
   readonly savedViews = new SqliteSavedViewStore(this);
+  readonly auth = new SqliteAuthStore(this);
   readonly prices = new SqlitePriceStore(this);
   private readonly reader: Database.Database;
   private readonly reads: ReadPool;
@@ -310,6 +314,18 @@ export class SqliteStore implements Store {
     return { buckets: allBuckets(query, filled), ...spans };
   }
 
+  async evaluationSummaryRows(
+    projectId: number,
+    startTime?: bigint,
+    endTime?: bigint,
+  ): Promise<EvaluationSummaryRows> {
+    return this.reads.run('evaluationSummaryRows', projectId, startTime, endTime);
+  }
+
+  async spanDocumentEvaluations(spanRowid: number): Promise<DocumentEvaluationRow[]> {
+    return this.reads.run('spanDocumentEvaluations', spanRowid);
+  }
+
   async filterSuggestions(
     projectId: number,
     query: FilterSuggestionsQuery,
@@ -338,6 +354,18 @@ export class SqliteStore implements Store {
       this.changes?.publish(this.changes.describe({ project: projectId }));
     }
     return result;
+  }
+
+  /** On the writer thread, like a retention step (sqlite-retention.ts). */
+  async clearProjectStep(
+    projectId: number,
+    options: ProjectClearStepOptions,
+  ): Promise<ProjectClearStep> {
+    const step = await this.write<ProjectClearStep>('clearProjectStep', { projectId, ...options });
+    if (step.deletedTraces > 0) {
+      this.changes?.publish(this.changes.describe({ project: projectId }));
+    }
+    return step;
   }
 
   /** Both the calling thread's connection and a reader thread answer. */

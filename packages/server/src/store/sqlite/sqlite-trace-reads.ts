@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { andFilters, type CompiledFilter } from '../../query/compiled-filter.js';
 import { fullTextCondition } from '../../query/full-text-condition.js';
+import { annotationSortKeySql } from '../annotation-sort.js';
 import type {
   KeysetPage,
   Page,
@@ -57,6 +58,9 @@ export function listTraces(
       params: text.params,
     });
   }
+  if (query.annotationSort !== undefined) {
+    return listTracesByAnnotation(db, conditions, query, query.annotationSort);
+  }
   if (query.cursor) {
     const value = cursorValue(query.sort, query.cursor.value);
     const operator = query.order === 'desc' ? '<' : '>';
@@ -78,6 +82,43 @@ export function listTraces(
   return {
     items,
     nextCursor: next ? { rowid: Number(next.id), value: String(next.sort_key) } : null,
+  };
+}
+
+/**
+ * A page by annotation score (annotation-sort.ts). The key is computed once per trace in a
+ * subquery, so the keyset condition and the order compare the same value.
+ */
+function listTracesByAnnotation(
+  db: Database.Database,
+  conditions: CompiledFilter[],
+  query: TraceListQuery,
+  name: string,
+): KeysetPage<TraceRow> {
+  const where = andFilters(conditions);
+  const operator = query.order === 'desc' ? '<' : '>';
+  const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+  const cursor = query.cursor;
+  const after = cursor
+    ? `WHERE (sort_key ${operator} ? OR (sort_key = ? AND id ${operator}= ?))`
+    : '';
+  const cursorParams = cursor ? [Number(cursor.value), Number(cursor.value), cursor.rowid] : [];
+  const sql = `SELECT * FROM (
+      SELECT traces.*, sessions.session_id AS session_id,
+        ${annotationSortKeySql('sqlite')} AS sort_key
+      ${TRACE_FROM} WHERE ${where.sql}
+    ) ${after} ORDER BY sort_key ${direction}, id ${direction} LIMIT ?`;
+  const rows = db
+    .prepare(sql)
+    .safeIntegers(true)
+    .all(name, name, ...where.params, ...cursorParams, query.limit + 1) as (TraceDbRow & {
+    sort_key: number;
+  })[];
+  const items = rows.slice(0, query.limit).map(fromTraceDbRow);
+  const next = rows[query.limit];
+  return {
+    items,
+    nextCursor: next ? { rowid: Number(next.id), value: String(Number(next.sort_key)) } : null,
   };
 }
 
@@ -154,13 +195,33 @@ export function listTraceSpanOutlines(db: Database.Database, traceRowids: number
   }));
 }
 
+/** Nearest-rank median of the session's trace latencies (ns), as projectSummary's p50. */
+const SESSION_LATENCY_P50 = `(SELECT latency FROM (
+      SELECT end_time - start_time AS latency,
+        ROW_NUMBER() OVER (ORDER BY end_time - start_time) AS position, COUNT(*) OVER () AS n
+      FROM traces WHERE session_rowid = sessions.id
+    ) WHERE position = (n + 1) / 2)`;
+
+/** A column of the root span of the session's first (ASC) or last (DESC) trace. */
+function sessionRootColumn(column: string, order: 'ASC' | 'DESC', condition = '1'): string {
+  return `(SELECT spans.${column} FROM traces
+      JOIN spans ON spans.trace_rowid = traces.id AND spans.span_id = traces.root_span_id
+      WHERE traces.session_rowid = sessions.id AND ${condition}
+      ORDER BY traces.start_time ${order}, traces.id ${order} LIMIT 1)`;
+}
+
 const SESSION_SELECT = `SELECT sessions.*,
     COALESCE((SELECT SUM(prompt_tokens) FROM traces WHERE session_rowid = sessions.id), 0)
       AS prompt_tokens,
     COALESCE((SELECT SUM(completion_tokens) FROM traces WHERE session_rowid = sessions.id), 0)
       AS completion_tokens,
     COALESCE((SELECT SUM(total_tokens) FROM traces WHERE session_rowid = sessions.id), 0)
-      AS total_tokens
+      AS total_tokens,
+    (SELECT SUM(cost) FROM traces WHERE session_rowid = sessions.id) AS cost,
+    ${SESSION_LATENCY_P50} AS latency_p50,
+    ${sessionRootColumn('input_preview', 'ASC')} AS first_input_preview,
+    ${sessionRootColumn('output_preview', 'DESC')} AS last_output_preview,
+    ${sessionRootColumn('user_id', 'ASC', 'spans.user_id IS NOT NULL')} AS user_id
   FROM sessions`;
 
 export function listSessions(
@@ -326,6 +387,11 @@ interface SessionDbRow {
   prompt_tokens: bigint;
   completion_tokens: bigint;
   total_tokens: bigint;
+  cost: number | null;
+  latency_p50: bigint | null;
+  first_input_preview: string | null;
+  last_output_preview: string | null;
+  user_id: string | null;
 }
 
 function fromSessionDbRow(row: SessionDbRow): SessionRow {
@@ -339,5 +405,10 @@ function fromSessionDbRow(row: SessionDbRow): SessionRow {
     promptTokens: Number(row.prompt_tokens),
     completionTokens: Number(row.completion_tokens),
     totalTokens: Number(row.total_tokens),
+    cost: row.cost === null ? null : Number(row.cost),
+    latencyMsP50: row.latency_p50 === null ? null : Number(row.latency_p50) / 1e6,
+    firstInputPreview: row.first_input_preview,
+    lastOutputPreview: row.last_output_preview,
+    userId: row.user_id,
   };
 }

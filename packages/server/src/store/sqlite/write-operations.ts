@@ -13,6 +13,7 @@ import { PRICE_WRITE_OPERATIONS } from './sqlite-price-writes.js';
 import { ANNOTATION_WRITE_OPERATIONS } from './sqlite-annotation-writes.js';
 import { SAVED_VIEW_WRITE_OPERATIONS } from './sqlite-saved-views.js';
 import { RETENTION_WRITE_OPERATIONS } from './sqlite-retention.js';
+import { AUTH_WRITE_OPERATIONS } from './sqlite-auth-store.js';
 
 /** What an operation may use besides the connection: the span writer's rollup logic. */
 export interface WriteContext {
@@ -27,4 +28,5 @@ export const WRITE_OPERATIONS: Record<string, WriteOperation> = {
   ...ANNOTATION_WRITE_OPERATIONS,
   ...SAVED_VIEW_WRITE_OPERATIONS,
   ...RETENTION_WRITE_OPERATIONS,
+  ...AUTH_WRITE_OPERATIONS,
 };
