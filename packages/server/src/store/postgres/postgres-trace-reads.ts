@@ -97,10 +97,13 @@ export async function listTraces(
   if (cursor) {
     if (cursor.value === undefined) throw new Error('cursor without a sort value');
     const value = `?::${TRACE_SORT_TYPE[query.sort]}`;
-    const operator = query.order === 'desc' ? '<' : '>';
+    const operator = query.order === 'desc' ? '<=' : '>=';
+    // A row comparison, which PostgreSQL uses as a bound on the (project, key, id) index: a
+    // deep page starts where it should instead of scanning every newer entry (the spelled-out
+    // `key < v OR (key = v AND id <= r)` cannot bound an index scan).
     conditions.push({
-      sql: `(${key} ${operator} ${value} OR (${key} = ${value} AND traces.id ${operator}= ?))`,
-      params: [cursor.value, cursor.value, cursor.rowid],
+      sql: `(${key}, traces.id) ${operator} (${value}, ?::bigint)`,
+      params: [cursor.value, cursor.rowid],
     });
   }
   const direction = query.order === 'desc' ? 'DESC' : 'ASC';

@@ -111,7 +111,10 @@ export class SqliteAnnotationStore implements AnnotationStore {
     query: AnnotationListQuery,
   ): Promise<Page<StoredAnnotation>> {
     const table = ANNOTATION_TABLES[kind];
-    const where = ['t.project_id = ?'];
+    // With target ids, the targets are found by id; the unary + keeps SQLite (which has no
+    // statistics) from walking every target of the project instead.
+    const byTarget = query.targetIds !== undefined && query.targetIds.length > 0;
+    const where = [byTarget ? '+t.project_id = ?' : 't.project_id = ?'];
     const params: unknown[] = [projectId];
     const filters: [string, string[] | undefined][] = [
       [`t.${table.targetIdColumn}`, query.targetIds],
@@ -151,10 +154,11 @@ export class SqliteAnnotationStore implements AnnotationStore {
   ): Promise<boolean> {
     if (targetIds.length === 0) return false;
     const table = ANNOTATION_TABLES[kind];
+    // Found by id (the unary + keeps SQLite from walking the project instead; see above).
     const row = this.reader
       .prepare(
         `SELECT 1 FROM ${table.targetTable}
-         WHERE ${table.targetIdColumn} IN (${placeholders(targetIds)}) AND project_id = ? LIMIT 1`,
+         WHERE ${table.targetIdColumn} IN (${placeholders(targetIds)}) AND +project_id = ? LIMIT 1`,
       )
       .get(...targetIds, projectId);
     return row !== undefined;

@@ -17,7 +17,13 @@ import { fromSpanDbRow, type SpanDbRow } from './span-row.js';
 
 /** The conditions of a span list, except full-text search, over table `spans`. */
 function spanConditions(projectId: number, query: SpanListQuery): CompiledFilter[] {
-  const conditions: CompiledFilter[] = [{ sql: 'spans.project_id = ?', params: [projectId] }];
+  // With trace ids the spans are found through their traces (the span key); the unary + keeps
+  // SQLite from walking the whole project in id order instead (it has no statistics to know
+  // that a project holds most spans).
+  const byTrace = query.traceIds !== undefined && query.traceIds.length > 0;
+  const conditions: CompiledFilter[] = [
+    { sql: byTrace ? '+spans.project_id = ?' : 'spans.project_id = ?', params: [projectId] },
+  ];
   if (query.cursor !== undefined && query.sort === undefined) {
     conditions.push({ sql: 'spans.id <= ?', params: [query.cursor] });
   }
@@ -28,13 +34,13 @@ function spanConditions(projectId: number, query: SpanListQuery): CompiledFilter
     conditions.push({ sql: 'spans.start_time < ?', params: [query.endTime] });
   }
   if (query.rootsOnly) conditions.push({ sql: 'spans.parent_id IS NULL', params: [] });
-  if (query.traceIds && query.traceIds.length > 0) {
+  if (byTrace) {
     // Spans are keyed by their trace's row (see migrations/0009-span-key-by-trace.sql).
     conditions.push({
-      sql: `spans.trace_rowid IN (SELECT id FROM traces WHERE trace_id IN (${query.traceIds
-        .map(() => '?')
+      sql: `spans.trace_rowid IN (SELECT id FROM traces WHERE trace_id IN (${query
+        .traceIds!.map(() => '?')
         .join(', ')}))`,
-      params: query.traceIds,
+      params: query.traceIds!,
     });
   }
   for (const [column, values] of [
