@@ -340,6 +340,13 @@ test('a human annotation and a note added in the form are listed and stored', { 
       explanation: 'Matches the docs',
     });
     assert.equal(byName.get('correctness')?.annotator_kind, 'HUMAN');
+
+    // And in the project's spans table, in the annotation's own column.
+    await page.goto(
+      `${heron.baseUrl}/projects/${encodeURIComponent(projectId)}/spans?filter=${encodeURIComponent(`span_id == '${llmId}'`)}`,
+    );
+    await page.locator('th[data-column="annotation:correctness"]').waitFor();
+    await page.locator('.annotation-chip', { hasText: 'correct · 0.9' }).first().waitFor();
     assert.equal(
       (byName.get('note')?.result as { explanation: string }).explanation,
       'Looks good to me',
