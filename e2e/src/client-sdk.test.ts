@@ -15,7 +15,6 @@ import {
   HeronClient,
   SpanEvaluations,
   TraceEvaluations,
-  instrumentationsReady,
   register,
   suppressTracing,
   usingProject,
@@ -34,7 +33,9 @@ function tracing(options: Parameters<typeof register>[0]): {
   provider: NodeTracerProvider;
   tracer: Tracer;
 } {
-  const provider = register({ global: false, ...options });
+  // Auto-instrumentation has its own test (client-auto-instrumentation.test.ts): here it would
+  // only patch the installed `openai` once per provider.
+  const provider = register({ global: false, autoInstrument: false, ...options });
   providers.push(provider);
   return { provider, tracer: provider.getTracer('client-sdk-test') };
 }
@@ -70,8 +71,6 @@ describe('register', () => {
         protocol,
         batch: false,
       });
-      // No OpenInference instrumentation is installed here: nothing enabled, and no error.
-      assert.deepEqual(await instrumentationsReady(provider), []);
       tracer.startActiveSpan('parent', (parent) => {
         tracer.startSpan('child').end();
         parent.end();

@@ -89,6 +89,26 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({}, { HERON_READER_THREADS: '0' }), /HERON_READER_THREADS/);
   });
 
+  it('reads the export page size and the evaluation summary bound', () => {
+    const defaults = loadConfig({}, {});
+    assert.equal(defaults.exportPageSpans, 5_000);
+    assert.equal(defaults.maxSummaryAnnotations, 100_000);
+    const set = loadConfig(
+      {},
+      { HERON_EXPORT_PAGE_SPANS: '2', PHOENIX_MAX_SUMMARY_ANNOTATIONS: '3' },
+    );
+    assert.equal(set.exportPageSpans, 2);
+    assert.equal(set.maxSummaryAnnotations, 3);
+    assert.throws(
+      () => loadConfig({}, { HERON_EXPORT_PAGE_SPANS: '0' }),
+      (e: unknown) => e instanceof ConfigError && /HERON_EXPORT_PAGE_SPANS/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({}, { HERON_MAX_SUMMARY_ANNOTATIONS: 'many' }),
+      (e: unknown) => e instanceof ConfigError && /HERON_MAX_SUMMARY_ANNOTATIONS/.test(e.message),
+    );
+  });
+
   it('uses SQLite unless a PostgreSQL URL is given, and takes --database-url over HERON_ over PHOENIX_', () => {
     const sqlite = loadConfig({}, {});
     assert.equal(sqlite.databaseUrl, undefined);

@@ -10,6 +10,8 @@ import { DEFAULT_SPAN_LIMITS, type SpanLimits } from './spans/span-limits.js';
 import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from './spans/span-search-text.js';
 import { DEFAULT_FILTER_LIMITS, type FilterLimits } from './query/filter-limits.js';
 import { DEFAULT_MAX_SPAN_QUERY_LIMIT } from './query/span-query.js';
+import { DEFAULT_EXPORT_PAGE_SPANS } from './export/export-span-pages.js';
+import { DEFAULT_MAX_SUMMARY_ANNOTATIONS } from './store/evaluation-summary.js';
 import { DEFAULT_COST_RECOMPUTE_BATCH_SPANS } from './store/cost-recompute-jobs.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, DEFAULT_READER_THREADS } from './store/sqlite/sqlite-store.js';
 import { DEFAULT_UI_API_LIMITS, type UiApiLimits } from './api/ui-api-limits.js';
@@ -51,6 +53,10 @@ export interface HeronConfig {
   filterLimits: FilterLimits;
   /** Most spans one span query (POST /v1/spans) may return. */
   maxSpanQueryLimit: number;
+  /** Spans read per page by an export (CLI and UI download); also the Parquet row-group size. */
+  exportPageSpans: number;
+  /** Document annotations an evaluation summary reads at most; beyond it the answer is 422. */
+  maxSummaryAnnotations: number;
   /** Span rows per transaction of a cost recompute job. */
   costRecomputeBatchSpans: number;
   /** Threads that run long reads (lists, searches, filters, summaries). */
@@ -444,6 +450,20 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Her
       DEFAULT_MAX_SPAN_QUERY_LIMIT,
       1,
       10_000_000,
+    ),
+    exportPageSpans: parseInteger(
+      fromEnv(env, 'EXPORT_PAGE_SPANS'),
+      'HERON_EXPORT_PAGE_SPANS',
+      DEFAULT_EXPORT_PAGE_SPANS,
+      1,
+      1_000_000,
+    ),
+    maxSummaryAnnotations: parseInteger(
+      fromEnv(env, 'MAX_SUMMARY_ANNOTATIONS'),
+      'HERON_MAX_SUMMARY_ANNOTATIONS',
+      DEFAULT_MAX_SUMMARY_ANNOTATIONS,
+      1,
+      100_000_000,
     ),
     costRecomputeBatchSpans: parseInteger(
       fromEnv(env, 'COST_RECOMPUTE_BATCH_SPANS'),

@@ -214,12 +214,14 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
   registerSpanQueryRoutes(app, store, filters, { maxSpans: config.maxSpanQueryLimit });
   registerTraceRoutes(app, store, filters);
   registerTraceViewRoutes(app, store);
-  registerExportRoutes(app, store, filters);
+  registerExportRoutes(app, store, filters, { pageSpans: config.exportPageSpans });
   registerLegacyEvaluationRoutes(app, store, config.limits);
   registerModelPriceRoutes(app, store, costJobs);
   registerSessionRoutes(app, store, filters);
   registerAnnotationRoutes(app, store, config.limits);
-  registerEvaluationSummaryRoutes(app, store);
+  registerEvaluationSummaryRoutes(app, store, {
+    maxSummaryAnnotations: config.maxSummaryAnnotations,
+  });
   registerMetricsRoutes(app, store, config.uiApi);
   registerSavedViewRoutes(app, store, {
     dialect: store.dialect,

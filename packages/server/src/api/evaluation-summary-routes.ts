@@ -4,7 +4,8 @@
  * - `GET /v1/projects/{id}/annotation_summaries?start_time&end_time`: per annotation name and
  *   target (span, trace, session, document) the count, mean score and label fractions, and per
  *   document evaluation name the retrieval metrics averaged over the project's retrievals. The
- *   window is on the annotated target's start time.
+ *   window is on the annotated target's start time. A window with more document annotations
+ *   than HERON_MAX_SUMMARY_ANNOTATIONS is answered 422 (retrieval metrics hold them in memory).
  * - `GET /v1/spans/{span_identifier}/retrieval_metrics`: NDCG@k, precision@k and hit of one
  *   retrieval span, per document evaluation name.
  *
@@ -13,6 +14,7 @@
 import type { FastifyInstance } from 'fastify';
 import {
   annotationSummaries,
+  DEFAULT_MAX_SUMMARY_ANNOTATIONS,
   projectRetrievalMetrics,
   spanRetrievalMetrics,
   type AnnotationSummary,
@@ -45,7 +47,16 @@ function metricsJson(metrics: RetrievalMetrics) {
   };
 }
 
-export function registerEvaluationSummaryRoutes(app: FastifyInstance, store: Store): void {
+export interface EvaluationSummaryLimits {
+  /** Document annotations one summary reads at most (HERON_MAX_SUMMARY_ANNOTATIONS). */
+  maxSummaryAnnotations: number;
+}
+
+export function registerEvaluationSummaryRoutes(
+  app: FastifyInstance,
+  store: Store,
+  limits: EvaluationSummaryLimits = { maxSummaryAnnotations: DEFAULT_MAX_SUMMARY_ANNOTATIONS },
+): void {
   app.get('/v1/projects/:project_identifier/annotation_summaries', async (request) => {
     const { project_identifier } = request.params as { project_identifier: string };
     const query = request.query as QueryParams;
@@ -55,7 +66,15 @@ export function registerEvaluationSummaryRoutes(app: FastifyInstance, store: Sto
     if (startTime !== undefined && endTime !== undefined && endTime < startTime) {
       throw new ApiError(422, 'end_time must not be before start_time');
     }
-    const rows = await store.evaluationSummaryRows(project.rowid, startTime, endTime);
+    const max = limits.maxSummaryAnnotations;
+    const rows = await store.evaluationSummaryRows(project.rowid, startTime, endTime, max);
+    if (rows.documentsOverLimit) {
+      throw new ApiError(
+        422,
+        `The time range holds more than ${max} document annotations (HERON_MAX_SUMMARY_ANNOTATIONS); ` +
+          'narrow it with start_time and end_time',
+      );
+    }
     return {
       data: {
         project_id: toGlobalId('Project', project.rowid),

@@ -57,12 +57,24 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
     const onProgress = (done: number) => progress.update(done, total);
     let count = 0;
     if (format === 'parquet') {
-      count = await writeParquetExport(store, query, flags.output!, onProgress);
+      count = await writeParquetExport(
+        store,
+        query,
+        flags.output!,
+        onProgress,
+        config.exportPageSpans,
+      );
     } else {
-      const chunks = textExportChunks(store, query, format, (done) => {
-        count = done;
-        onProgress(done);
-      });
+      const chunks = textExportChunks(
+        store,
+        query,
+        format,
+        (done) => {
+          count = done;
+          onProgress(done);
+        },
+        config.exportPageSpans,
+      );
       if (flags.output === undefined) {
         await pipeline(Readable.from(chunks), process.stdout, { end: false });
       } else {

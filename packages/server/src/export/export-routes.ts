@@ -12,6 +12,7 @@ import { filterParam, searchParam, type FilterContext } from '../api/filter-para
 import { resolveProject } from '../api/project-lookup.js';
 import { booleanParam, stringParam, timeParam, type QueryParams } from '../api/query-params.js';
 import type { Store } from '../store/store.js';
+import { DEFAULT_EXPORT_PAGE_SPANS } from './export-span-pages.js';
 import { textExportChunks, type TextExportFormat } from './export-spans.js';
 import { FORMAT_CONTENT_TYPES, FORMAT_EXTENSIONS } from './span-export-format.js';
 
@@ -23,10 +24,16 @@ function downloadName(project: string, format: TextExportFormat): string {
   return `${base}-spans${FORMAT_EXTENSIONS[format]}`;
 }
 
+export interface ExportRouteSettings {
+  /** Spans read per page (HERON_EXPORT_PAGE_SPANS). */
+  pageSpans: number;
+}
+
 export function registerExportRoutes(
   app: FastifyInstance,
   store: Store,
   filters: FilterContext,
+  settings: ExportRouteSettings = { pageSpans: DEFAULT_EXPORT_PAGE_SPANS },
 ): void {
   app.get('/v1/projects/:project_identifier/export', async (request, reply) => {
     const { project_identifier } = request.params as { project_identifier: string };
@@ -50,6 +57,8 @@ export function registerExportRoutes(
         rootsOnly: booleanParam(query, 'root_spans_only'),
       },
       format as TextExportFormat,
+      undefined,
+      settings.pageSpans,
     );
     return reply
       .type(FORMAT_CONTENT_TYPES[format as TextExportFormat])

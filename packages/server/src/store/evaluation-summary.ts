@@ -18,6 +18,13 @@
  */
 import type { AnnotationTargetKind } from './annotation-store.js';
 
+/**
+ * Document annotations one summary reads at most (HERON_MAX_SUMMARY_ANNOTATIONS). Retrieval
+ * metrics need every document's relevance in memory (NDCG sorts them per retrieval), so a window
+ * holding more is refused (422: narrow the time range) rather than read without bound.
+ */
+export const DEFAULT_MAX_SUMMARY_ANNOTATIONS = 100_000;
+
 /** The k of precision@k and NDCG@k. */
 export const RETRIEVAL_KS = [1, 3, 5, 10] as const;
 
@@ -43,8 +50,10 @@ export interface DocumentEvaluationRow {
 
 export interface EvaluationSummaryRows {
   labelGroups: AnnotationLabelGroupRow[];
-  /** Ordered by span. */
+  /** Ordered by span; at most the `maxDocuments` asked for. */
   documents: DocumentEvaluationRow[];
+  /** The window holds more document annotations than `maxDocuments`: `documents` is cut short. */
+  documentsOverLimit: boolean;
 }
 
 export interface LabelFraction {

@@ -266,11 +266,15 @@ export interface Store {
   projectSummary(projectId: number, startTime?: bigint, endTime?: bigint): Promise<ProjectSummary>;
   /** Traces per time bucket, LLM usage by model and spans by kind in [start, end). */
   projectMetrics(projectId: number, query: ProjectMetricsQuery): Promise<ProjectMetrics>;
-  /** Annotation groups and document annotations of the project's targets started in a window. */
+  /**
+   * Annotation groups and document annotations of the project's targets started in a window;
+   * at most `maxDocuments` document annotations (default DEFAULT_MAX_SUMMARY_ANNOTATIONS).
+   */
   evaluationSummaryRows(
     projectId: number,
     startTime?: bigint,
     endTime?: bigint,
+    maxDocuments?: number,
   ): Promise<EvaluationSummaryRows>;
   /** The document annotations of one span (its retrieval metrics). */
   spanDocumentEvaluations(spanRowid: number): Promise<DocumentEvaluationRow[]>;

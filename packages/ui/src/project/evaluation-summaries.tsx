@@ -38,6 +38,15 @@ export function EvaluationSummaries(props: {
         timeRangeQuery(props.range),
       ).then((r) => r.data),
   });
+  // An error (e.g. a range holding more document annotations than the server reads) is shown,
+  // with the server's message saying what to do, rather than leaving the header silently empty.
+  if (summaries.error) {
+    return (
+      <div className="evaluation-summaries heron-muted" role="alert">
+        Evaluation summaries: {summaries.error.message}
+      </div>
+    );
+  }
   const data = summaries.data;
   if (!data || (data.annotations.length === 0 && data.retrieval_metrics.length === 0)) return null;
   return (

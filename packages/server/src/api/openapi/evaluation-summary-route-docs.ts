@@ -43,7 +43,8 @@ export const EVALUATION_SUMMARY_ROUTE_DOCS: Record<string, RouteDoc> = {
       'the annotated span, trace or session. `retrieval_metrics`: per document evaluation ' +
       'name, the mean over the spans that have such annotations. ' +
       relevance +
-      ' (Heron)',
+      ' A window holding more document annotations than HERON_MAX_SUMMARY_ANNOTATIONS ' +
+      '(default 100,000) is answered 422: narrow it. (Heron)',
     tags: ['annotations'],
     params: params(projectParam),
     querystring: obj(timeWindow),

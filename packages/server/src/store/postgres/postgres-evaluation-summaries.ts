@@ -5,7 +5,11 @@
  */
 import type pg from 'pg';
 import type { AnnotationTargetKind } from '../annotation-store.js';
-import type { DocumentEvaluationRow, EvaluationSummaryRows } from '../evaluation-summary.js';
+import {
+  DEFAULT_MAX_SUMMARY_ANNOTATIONS,
+  type DocumentEvaluationRow,
+  type EvaluationSummaryRows,
+} from '../evaluation-summary.js';
 
 const NO_END = '9223372036854775807';
 
@@ -41,6 +45,7 @@ export async function evaluationSummaryRows(
   projectId: number,
   startTime: bigint | undefined,
   endTime: bigint | undefined,
+  maxDocuments: number = DEFAULT_MAX_SUMMARY_ANNOTATIONS,
 ): Promise<EvaluationSummaryRows> {
   const window = [projectId, (startTime ?? 0n).toString(), endTime?.toString() ?? NO_END];
   const [groups, documents] = await Promise.all([
@@ -64,8 +69,10 @@ export async function evaluationSummaryRows(
       `SELECT a.span_rowid, t.span_id, a.name, a.document_position, a.score, a.label
        FROM document_annotations a JOIN spans t ON t.id = a.span_rowid
        WHERE t.project_id = $1 AND t.start_time >= $2 AND t.start_time < $3 AND a.name <> 'note'
-       ORDER BY a.span_rowid`,
-      window,
+       ORDER BY a.span_rowid
+       LIMIT $4`,
+      // One row past the limit tells "over the limit" from "exactly at it".
+      [...window, maxDocuments + 1],
     ),
   ]);
   return {
@@ -77,7 +84,8 @@ export async function evaluationSummaryRows(
       scoreCount: Number(g.score_count),
       scoreSum: g.score_sum === null ? null : Number(g.score_sum),
     })),
-    documents: documents.rows.map(documentRow),
+    documents: documents.rows.slice(0, maxDocuments).map(documentRow),
+    documentsOverLimit: documents.rows.length > maxDocuments,
   };
 }
 

@@ -323,8 +323,11 @@ export class PostgresStore implements Store {
     projectId: number,
     startTime?: bigint,
     endTime?: bigint,
+    maxDocuments?: number,
   ): Promise<EvaluationSummaryRows> {
-    return this.longRead((pool) => evaluationSummaryRows(pool, projectId, startTime, endTime));
+    return this.longRead((pool) =>
+      evaluationSummaryRows(pool, projectId, startTime, endTime, maxDocuments),
+    );
   }
 
   async spanDocumentEvaluations(spanRowid: number): Promise<DocumentEvaluationRow[]> {

@@ -5,7 +5,11 @@
  */
 import type Database from 'better-sqlite3';
 import type { AnnotationTargetKind } from '../annotation-store.js';
-import type { DocumentEvaluationRow, EvaluationSummaryRows } from '../evaluation-summary.js';
+import {
+  DEFAULT_MAX_SUMMARY_ANNOTATIONS,
+  type DocumentEvaluationRow,
+  type EvaluationSummaryRows,
+} from '../evaluation-summary.js';
 
 const NO_END = 9_223_372_036_854_775_807n;
 
@@ -49,6 +53,7 @@ export function evaluationSummaryRows(
   projectId: number,
   startTime: bigint | undefined,
   endTime: bigint | undefined,
+  maxDocuments: number = DEFAULT_MAX_SUMMARY_ANNOTATIONS,
 ): EvaluationSummaryRows {
   const window = [projectId, startTime ?? 0n, endTime ?? NO_END];
   const groups = db
@@ -66,9 +71,11 @@ export function evaluationSummaryRows(
       `SELECT a.span_rowid, t.span_id, a.name, a.document_position, a.score, a.label
        FROM document_annotations a JOIN spans t ON t.id = a.span_rowid
        WHERE t.project_id = ? AND t.start_time >= ? AND t.start_time < ? AND a.name <> 'note'
-       ORDER BY a.span_rowid`,
+       ORDER BY a.span_rowid
+       LIMIT ?`,
     )
-    .all(...window) as DocumentRow[];
+    // One row past the limit tells "over the limit" from "exactly at it".
+    .all(...window, maxDocuments + 1) as DocumentRow[];
   return {
     labelGroups: groups.map((g) => ({
       target: g.target,
@@ -78,7 +85,8 @@ export function evaluationSummaryRows(
       scoreCount: g.score_count,
       scoreSum: g.score_sum,
     })),
-    documents: documents.map(documentRow),
+    documents: documents.slice(0, maxDocuments).map(documentRow),
+    documentsOverLimit: documents.length > maxDocuments,
   };
 }
 

@@ -318,8 +318,9 @@ export class SqliteStore implements Store {
     projectId: number,
     startTime?: bigint,
     endTime?: bigint,
+    maxDocuments?: number,
   ): Promise<EvaluationSummaryRows> {
-    return this.reads.run('evaluationSummaryRows', projectId, startTime, endTime);
+    return this.reads.run('evaluationSummaryRows', projectId, startTime, endTime, maxDocuments);
   }
 
   async spanDocumentEvaluations(spanRowid: number): Promise<DocumentEvaluationRow[]> {
