@@ -231,11 +231,14 @@ test('spans, sessions and metrics tabs, and a session as a conversation', { skip
     await page.getByRole('link', { name: 'Spans', exact: true }).click();
     await footer(page, 'spans-table').getByText(`${spanCount} rows, all loaded`).waitFor(WAIT);
     await saveScreenshot(page, 'project-spans');
-    await page.getByLabel('Root spans only').check();
+    // The box reflects the URL, which the router updates in a transition just after the click:
+    // click, then wait for the result (check() would look at the box too early).
+    await page.getByLabel('Root spans only').click();
     await footer(page, 'spans-table')
       .getByText(`${demo.support.length} rows, all loaded`)
       .waitFor(WAIT);
     assert.match(page.url(), /roots=1/);
+    assert.equal(await page.getByLabel('Root spans only').isChecked(), true);
 
     await page.getByRole('link', { name: 'Sessions', exact: true }).click();
     await footer(page, 'sessions-table').getByText('8 rows, all loaded').waitFor(WAIT);
@@ -284,7 +287,8 @@ test('live mode shows a newly sent trace without reload', { skip }, () =>
   withPage(async (page) => {
     await page.goto(`${heron.baseUrl}/projects/${supportId}`);
     await rows(page, 'traces-table').first().waitFor(WAIT);
-    await page.getByLabel('Live').check();
+    // Like "Root spans only", the box follows the URL: click, then wait for live to be on.
+    await page.getByLabel('Live').click();
     await page.locator('[data-testid="live-status"][data-status="on"]').waitFor(WAIT);
     const question = `Is live mode live? ${Date.now()}`;
     const sent = await sendLiveTurn(heron.baseUrl, question);
