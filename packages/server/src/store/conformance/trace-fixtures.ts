@@ -7,21 +7,28 @@ import type { Store, StoredSpan } from '../store.js';
 export const MS = 1_000_000n;
 
 /**
- * A root CHAIN (in session `session-a`), an LLM child with tokens and an ERROR tool grandchild
- * that copies the LLM's token counts (as wrappers do), spanning [BASE_TIME, BASE_TIME + 130 ms).
+ * A root CHAIN (in session `session-a` unless told otherwise), an LLM child with tokens and an
+ * ERROR tool grandchild that copies the LLM's token counts (as wrappers do), spanning
+ * [start, start + 130 ms) (start: BASE_TIME unless told otherwise).
  * Span ids are traceNo * 10 + 1, 2, 3.
  */
-export function threeSpanTrace(traceNo: number, project: string): SpanRecord[] {
+export function threeSpanTrace(
+  traceNo: number,
+  project: string,
+  options: { start?: bigint; sessionId?: string } = {},
+): SpanRecord[] {
   const traceId = traceIdOf(traceNo);
+  const start = options.start ?? BASE_TIME;
+  const sessionId = options.sessionId ?? 'session-a';
   return [
     spanRecord({
       projectName: project,
       traceId,
       spanId: spanIdOf(traceNo * 10 + 1),
       name: 'root',
-      startTimeUnixNano: BASE_TIME,
-      endTimeUnixNano: BASE_TIME + 100n * MS,
-      sessionId: 'session-a',
+      startTimeUnixNano: start,
+      endTimeUnixNano: start + 100n * MS,
+      sessionId,
     }),
     spanRecord({
       projectName: project,
@@ -30,8 +37,8 @@ export function threeSpanTrace(traceNo: number, project: string): SpanRecord[] {
       parentId: spanIdOf(traceNo * 10 + 1),
       name: 'llm',
       spanKind: 'LLM',
-      startTimeUnixNano: BASE_TIME + 10n * MS,
-      endTimeUnixNano: BASE_TIME + 60n * MS,
+      startTimeUnixNano: start + 10n * MS,
+      endTimeUnixNano: start + 60n * MS,
       promptTokens: 150,
       completionTokens: 75,
       totalTokens: 225,
@@ -44,8 +51,8 @@ export function threeSpanTrace(traceNo: number, project: string): SpanRecord[] {
       name: 'tool',
       spanKind: 'TOOL',
       statusCode: 'ERROR',
-      startTimeUnixNano: BASE_TIME + 20n * MS,
-      endTimeUnixNano: BASE_TIME + 130n * MS,
+      startTimeUnixNano: start + 20n * MS,
+      endTimeUnixNano: start + 130n * MS,
       promptTokens: 150,
       completionTokens: 75,
       totalTokens: 225,

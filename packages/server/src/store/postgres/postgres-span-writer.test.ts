@@ -7,13 +7,13 @@ import type pg from 'pg';
 import { foldForSearch } from '../../spans/span-search-text.js';
 import type { SpanRecord } from '../../spans/span-record.js';
 import { BASE_TIME, spanIdOf, spanRecord, traceIdOf } from '../../testing/span-record-fixture.js';
+import { MS, threeSpanTrace } from '../conformance/trace-fixtures.js';
 import { SqliteStore } from '../sqlite/sqlite-store.js';
 import { PostgresSpanWriter } from './postgres-span-writer.js';
 import { createTestSchema, postgresUnavailable } from './postgres-test-database.js';
 import { randomBatches, randomTraces, seededRandom, shuffle } from './random-trace-workload.js';
 import { postgresSnapshot, sqliteSnapshot, type RollupSnapshot } from './rollup-snapshot.js';
 
-const MS = 1_000_000n;
 const skip = await postgresUnavailable();
 
 /** A pool whose clients fail the span upsert `failures` times with this SQLSTATE. */
@@ -71,48 +71,12 @@ async function compareWithSqlite(batches: SpanRecord[][]): Promise<RollupSnapsho
   }
 }
 
-/** A root CHAIN with a session, an LLM child with tokens, an ERROR tool copying the tokens. */
+/** threeSpanTrace, one second apart per trace number (conformance/trace-fixtures.ts). */
 function traceSpans(traceNo: number, project = 'alpha', sessionId = 'session-a'): SpanRecord[] {
-  const traceId = traceIdOf(traceNo);
-  const start = BASE_TIME + BigInt(traceNo) * 1000n * MS;
-  return [
-    spanRecord({
-      projectName: project,
-      traceId,
-      spanId: spanIdOf(traceNo * 10 + 1),
-      name: 'root',
-      startTimeUnixNano: start,
-      endTimeUnixNano: start + 100n * MS,
-      sessionId,
-    }),
-    spanRecord({
-      projectName: project,
-      traceId,
-      spanId: spanIdOf(traceNo * 10 + 2),
-      parentId: spanIdOf(traceNo * 10 + 1),
-      name: 'llm',
-      spanKind: 'LLM',
-      startTimeUnixNano: start + 10n * MS,
-      endTimeUnixNano: start + 60n * MS,
-      promptTokens: 150,
-      completionTokens: 75,
-      totalTokens: 225,
-    }),
-    spanRecord({
-      projectName: project,
-      traceId,
-      spanId: spanIdOf(traceNo * 10 + 3),
-      parentId: spanIdOf(traceNo * 10 + 2),
-      name: 'tool',
-      spanKind: 'TOOL',
-      statusCode: 'ERROR',
-      startTimeUnixNano: start + 20n * MS,
-      endTimeUnixNano: start + 130n * MS,
-      promptTokens: 150,
-      completionTokens: 75,
-      totalTokens: 225,
-    }),
-  ];
+  return threeSpanTrace(traceNo, project, {
+    start: BASE_TIME + BigInt(traceNo) * 1000n * MS,
+    sessionId,
+  });
 }
 
 describe('PostgresSpanWriter against the SQLite writer', { skip }, () => {
