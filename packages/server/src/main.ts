@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 /**
  * The `heron` command. `heron serve` starts the collector, API and (later) UI in one process;
  * `heron migrate` brings the database schema up to date and exits; `heron export` / `heron import`
@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type ConfigFlags, type HeronConfig } from './config.js';
 import { startServer } from './server.js';
+import { HERON_NODE_FLAGS, startedWithHeronFlags } from './node-flags.js';
 import { CliError } from './cli/cli-error.js';
 import { exportCommand, type ExportFlags } from './cli/export-command.js';
 import { importCommand, type ImportFlags } from './cli/import-command.js';
@@ -45,6 +46,12 @@ program
         `(POST /v1/traces), OTLP/gRPC on ${config.host}:${server.grpcPort}, ` +
         `database ${config.databaseUrl === undefined ? config.sqlitePath : redactDatabaseUrl(config.databaseUrl)}`,
     );
+    if (!startedWithHeronFlags()) {
+      server.app.log.warn(
+        `node was started without ${HERON_NODE_FLAGS.join(' ')}: ingestion runs slower ` +
+          `(start Heron with \`heron serve\` or \`npm start\`, or pass the flags to node)`,
+      );
+    }
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;

@@ -99,6 +99,7 @@ async function openStore(
     queryTimeoutMs: config.queryTimeoutMs,
     onMigration: (m) => onMigration(m.name),
     changes,
+    maxBatchSpans: config.limits.maxBatchSpans,
   });
 }
 

@@ -26,5 +26,6 @@ export async function openCliStore(config: HeronConfig): Promise<Store> {
     synchronous: config.sqliteSynchronous,
     searchTextMaxChars: config.searchTextMaxChars,
     readerThreads: 1,
+    maxBatchSpans: config.limits.maxBatchSpans,
   });
 }

@@ -6,6 +6,10 @@
  * transaction. So a request is acknowledged only after its spans are durable, yet concurrent
  * requests share the cost of a commit.
  *
+ * A store that groups concurrent inserts itself (`Store.groupsConcurrentInserts`: SQLite's
+ * writer thread) gets each request at once instead; this queue then only bounds and counts what
+ * is in flight.
+ *
  * The queue is bounded in spans: past `maxQueuedSpans`, `submit` throws `QueueFullError` at once
  * (the HTTP layer answers 503 + Retry-After, gRPC RESOURCE_EXHAUSTED) instead of growing memory.
  */
@@ -62,6 +66,7 @@ export class IngestQueue {
   private idleWaiters: (() => void)[] = [];
   private committedSpans = 0;
   private committedBatches = 0;
+  private lastTransaction: number | undefined;
 
   constructor(
     private readonly store: Store,
@@ -79,6 +84,7 @@ export class IngestQueue {
       return Promise.reject(new QueueFullError(this.queuedSpans, this.options.maxQueuedSpans));
     }
     this.queuedSpans += spans.length;
+    if (this.store.groupsConcurrentInserts) return this.handOver(spans);
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ spans, resolve, reject });
       if (!this.committing) void this.commitLoop();
@@ -96,8 +102,33 @@ export class IngestQueue {
   /** Stops taking new spans and resolves when everything queued is committed (or failed). */
   async close(): Promise<void> {
     this.closed = true;
-    if (!this.committing && this.waiting.length === 0) return;
+    if (this.queuedSpans === 0) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Hands one request to a store that groups concurrent inserts itself. */
+  private async handOver(spans: SpanRecord[]): Promise<void> {
+    const started = performance.now();
+    try {
+      const result = await this.store.insertSpans(spans);
+      this.observer?.committed(spans.length, (performance.now() - started) / 1000);
+      this.committedSpans += spans.length;
+      // Requests that shared a transaction count as one batch.
+      if (result.transaction === undefined || result.transaction !== this.lastTransaction) {
+        this.committedBatches += 1;
+      }
+      this.lastTransaction = result.transaction;
+    } catch (error) {
+      this.observer?.commitFailed(spans.length);
+      throw error;
+    } finally {
+      this.queuedSpans -= spans.length;
+      if (this.queuedSpans === 0) this.wakeIdleWaiters();
+    }
+  }
+
+  private wakeIdleWaiters(): void {
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private async commitLoop(): Promise<void> {
@@ -122,7 +153,7 @@ export class IngestQueue {
       }
     }
     this.committing = false;
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
+    this.wakeIdleWaiters();
   }
 
   private async commitAlone(w: Waiting): Promise<void> {

@@ -35,6 +35,11 @@ export interface InsertSpansResult {
   spanCount: number;
   /** Traces touched by the batch. */
   traceCount: number;
+  /**
+   * Sequence number of the transaction that committed these spans, from stores that group
+   * concurrent calls themselves (several calls may share one).
+   */
+  transaction?: number;
 }
 
 export interface ProjectRow {
@@ -225,6 +230,12 @@ export interface Store {
   readonly savedViews: SavedViewStore;
   /** Users, API keys and login sessions (auth-store.ts). */
   readonly auth: AuthStore;
+  /**
+   * True when concurrent `insertSpans` calls are combined into shared transactions by the store
+   * itself (group commit): the ingest queue then hands each request over at once instead of
+   * batching requests itself (ingest/ingest-queue.ts).
+   */
+  readonly groupsConcurrentInserts?: boolean;
   /** Writes spans and their rollups in one transaction; see the rules above. */
   insertSpans(spans: SpanRecord[]): Promise<InsertSpansResult>;
   listProjects(query: ProjectListQuery): Promise<Page<ProjectRow>>;

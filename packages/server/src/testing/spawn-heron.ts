@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HERON_NODE_FLAGS } from '../node-flags.js';
 
 const mainPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
 
@@ -68,7 +69,15 @@ export async function spawnHeron(options: SpawnHeronOptions = {}): Promise<Heron
   const grpcPort = options.grpcPort ?? (await freePort());
   const child = spawn(
     process.execPath,
-    [mainPath, 'serve', '--port', String(httpPort), '--grpc-port', String(grpcPort)],
+    [
+      ...HERON_NODE_FLAGS,
+      mainPath,
+      'serve',
+      '--port',
+      String(httpPort),
+      '--grpc-port',
+      String(grpcPort),
+    ],
     {
       env: {
         ...process.env,

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import type pg from 'pg';
 import { foldForSearch } from '../../spans/span-search-text.js';
 import type { SpanRecord } from '../../spans/span-record.js';
+import type { InsertSpansResult } from '../store.js';
 import { BASE_TIME, spanIdOf, spanRecord, traceIdOf } from '../../testing/span-record-fixture.js';
 import { MS, threeSpanTrace } from '../conformance/trace-fixtures.js';
 import { SqliteStore } from '../sqlite/sqlite-store.js';
@@ -52,7 +53,8 @@ async function compareWithSqlite(batches: SpanRecord[][]): Promise<RollupSnapsho
         await sqlite.insertSpans(batch),
         await writer.insertSpans(batch),
       ];
-      assert.deepEqual(fromPostgres, fromSqlite, 'insertSpans results agree');
+      const counts = ({ spanCount, traceCount }: InsertSpansResult) => ({ spanCount, traceCount });
+      assert.deepEqual(counts(fromPostgres), counts(fromSqlite), 'insertSpans results agree');
     }
     const expected = await sqliteSnapshot(
       sqlite,

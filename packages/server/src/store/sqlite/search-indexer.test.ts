@@ -90,4 +90,25 @@ describe('SQLite search index', () => {
       db.close();
     }
   });
+  it('indexes new spans that take the row ids of deleted ones', async () => {
+    const db = new Database(path, { readonly: true });
+    try {
+      await store.insertSpans(twoSpanTrace(40, 'search', { input: 'Lorem ipsum pelican' }));
+      await indexCaughtUp(db);
+      // Deleting the newest spans frees their row ids, which the index has already covered;
+      // SQLite gives them to the next spans written.
+      const newest = (await store.getTrace(traceIdOf(40)))!;
+      assert.ok(await store.deleteTrace(newest.rowid));
+      await store.insertSpans(twoSpanTrace(41, 'search', { input: 'Flamingo sunset' }));
+      assert.deepEqual(await find('flamingo'), [traceIdOf(41)]);
+      assert.deepEqual(await find('pelican'), []);
+      await indexCaughtUp(db);
+      assert.deepEqual(await find('flamingo'), [traceIdOf(41)]);
+      const match = db.prepare(`SELECT rowid FROM span_search WHERE span_search MATCH ?`).pluck();
+      const span = (await store.findSpansBySpanId(spanIdOf(411)))[0]!;
+      assert.deepEqual(match.all('input : "flamingo"'), [span.rowid]);
+    } finally {
+      db.close();
+    }
+  });
 });

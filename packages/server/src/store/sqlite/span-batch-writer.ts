@@ -11,6 +11,13 @@
  *
  * A span's key is (trace_rowid, span_id): the batch's spans are written trace by trace, so new
  * keys land at the end of the index (see migrations/0009-span-key-by-trace.sql).
+ *
+ * The full-text index (search-indexer.ts) covers spans up to its watermark. A span of a trace
+ * that already existed may be a re-send with new text: when its row is one the index already
+ * covers, its old text is taken out of the index and the span is queued to be indexed again
+ * (migrations/0011 says why this is not a trigger). New spans always get row ids above the
+ * watermark, because the watermark is first brought down to the newest stored span (deleting
+ * the newest spans would otherwise let SQLite hand their ids, already "indexed", to new spans).
  */
 import type Database from 'better-sqlite3';
 import { computeTraceRollup, ROW, type TraceRollup } from './trace-rollup.js';
@@ -60,6 +67,23 @@ export class SpanBatchWriter {
       upsertSpan: db.prepare(
         `INSERT INTO spans (trace_rowid, project_id, ${columns}) VALUES (?, ?, ${placeholders})
          ON CONFLICT (trace_rowid, span_id) DO UPDATE SET ${updates}`,
+      ),
+      upsertSpanReturningId: db
+        .prepare(
+          `INSERT INTO spans (trace_rowid, project_id, ${columns}) VALUES (?, ?, ${placeholders})
+           ON CONFLICT (trace_rowid, span_id) DO UPDATE SET ${updates}
+           RETURNING id`,
+        )
+        .pluck(),
+      // Only ever lowers the watermark, to the newest stored span (see the file comment).
+      clampSearchWatermark: db.prepare(
+        `UPDATE search_index_state SET indexed_through = (SELECT COALESCE(MAX(id), 0) FROM spans)
+         WHERE indexed_through > (SELECT COALESCE(MAX(id), 0) FROM spans)`,
+      ),
+      searchWatermark: db.prepare('SELECT indexed_through FROM search_index_state').pluck(),
+      removeFromSearch: db.prepare('DELETE FROM span_search WHERE rowid = ?'),
+      queueForSearch: db.prepare(
+        'INSERT INTO search_reindex_queue (span_rowid) VALUES (?) ON CONFLICT DO NOTHING',
       ),
       recomputeTraceRollup: db.prepare(
         `UPDATE traces SET
@@ -195,12 +219,25 @@ export class SpanBatchWriter {
       if (traceRows) traceRows.push(row);
       else rowsByTrace.set(traceId, [row]);
     }
+    s.clampSearchWatermark.run();
+    const searchWatermark = s.searchWatermark.get() as number;
     const traces: TouchedTrace[] = [];
     for (const [traceId, traceRows] of rowsByTrace) {
       const trace = this.touchTrace(traceId, traceRows, now);
       traces.push(trace);
       // The span joins its trace's project, which may differ from the one it names.
-      for (const row of traceRows) s.upsertSpan.run(trace.id, trace.projectId, ...row.slice(1));
+      if (trace.rollup !== null) {
+        // A new trace: every span is a new row (or a repeat within this batch, above the mark).
+        for (const row of traceRows) s.upsertSpan.run(trace.id, trace.projectId, ...row.slice(1));
+        continue;
+      }
+      for (const row of traceRows) {
+        const rowid = s.upsertSpanReturningId.get(trace.id, trace.projectId, ...row.slice(1));
+        if ((rowid as number) <= searchWatermark) {
+          s.removeFromSearch.run(rowid);
+          s.queueForSearch.run(rowid);
+        }
+      }
     }
 
     // Sessions whose rollup must be recomputed from their traces (a trace left them or changed).

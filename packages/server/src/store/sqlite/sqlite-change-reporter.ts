@@ -50,10 +50,17 @@ export class SqliteChangeReporter {
     };
   }
 
-  /** After a batch of spans has committed. */
-  spansCommitted(spans: SpanRecord[]): void {
+  /**
+   * Before spans are written: what to report once they have committed (spans per trace), or
+   * null while nobody listens. Taken early so the span records need not be kept until then.
+   */
+  spansToReport(spans: SpanRecord[]): Map<string, number> | null {
+    return this.sink.wanted ? countSpansPerTrace(spans) : null;
+  }
+
+  /** After spans have committed: `counts` from spansToReport. */
+  spansCommitted(counts: Map<string, number>): void {
     if (!this.sink.wanted) return;
-    const counts = countSpansPerTrace(spans);
     const traces = this.statements.tracesById.all(
       JSON.stringify([...counts.keys()]),
     ) as TouchedTrace[];

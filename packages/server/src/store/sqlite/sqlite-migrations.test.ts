@@ -80,7 +80,9 @@ describe('SQLite migrations', () => {
       );
       const after = schemaOf(db, 'spans');
       assert.deepEqual(after.columns.slice(0, before.columns.length), before.columns);
-      const kept = (name: string) => name !== 'spans_trace_rowid';
+      // Made obsolete on purpose: the span key serves the trace_rowid index; the writer replaces
+      // the update trigger (migrations/0011).
+      const kept = (name: string) => name !== 'spans_trace_rowid' && name !== 'spans_search_update';
       const normalized = (sql: string) => sql.replace(/\s+/g, ' ').replace(/\( /g, '(');
       const afterSql = new Map(after.objects.map((o) => [o.name, normalized(o.sql)]));
       for (const object of before.objects.filter((o) => kept(o.name))) {

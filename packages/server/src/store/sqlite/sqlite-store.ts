@@ -74,13 +74,20 @@ export interface SqliteStoreOptions {
   onMigration?: (migration: Migration) => void;
   /** Told what each committed write changed (live updates). */
   changes?: StoreChangeSink;
+  /** Most spans one transaction of concurrent `insertSpans` calls takes (default 5,000). */
+  maxBatchSpans?: number;
 }
+
+/** Default of `maxBatchSpans` (HERON_MAX_BATCH_SPANS). */
+export const DEFAULT_MAX_BATCH_SPANS = 5_000;
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
+  /** The writer thread groups concurrent span requests into shared transactions. */
+  readonly groupsConcurrentInserts = true;
   readonly annotations = new SqliteAnnotationStore(this);
   readonly savedViews = new SqliteSavedViewStore(this);
   readonly auth = new SqliteAuthStore(this);
@@ -120,6 +127,7 @@ export class SqliteStore implements Store {
       path: options.path,
       synchronous: options.synchronous,
       searchTextMaxChars,
+      maxBatchSpans: options.maxBatchSpans ?? DEFAULT_MAX_BATCH_SPANS,
     };
     this.worker = new Worker(new URL('./sqlite-writer-worker.js', import.meta.url), { workerData });
     this.worker.on('message', (response: WriterResponse) => {
@@ -149,13 +157,20 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * Sends the spans to the writer at once, as rows; the writer commits them together with the
+   * other requests waiting there (span-group-commit.ts). Nothing here keeps the span records
+   * while the commit is pending, so they die young (cheap for the garbage collector) however
+   * long the commit takes.
+   */
   async insertSpans(spans: SpanRecord[]): Promise<InsertSpansResult> {
     if (spans.length === 0) return { spanCount: 0, traceCount: 0 };
     const resourceJson = new Map<object, string>();
     await this.prices.priceSpans(spans);
     const rows = spans.map((span) => toSpanRow(span, resourceJson));
+    const committed = this.changes?.spansToReport(spans) ?? null;
     const result = (await this.send({ op: 'insertSpans', rows })) as InsertSpansResult;
-    this.changes?.spansCommitted(spans);
+    if (committed !== null) this.changes?.spansCommitted(committed);
     return result;
   }
 

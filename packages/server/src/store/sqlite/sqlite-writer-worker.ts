@@ -3,19 +3,34 @@
  * loop never waits on a commit (or an fsync) and writes are serialised without locking.
  *
  * Protocol: the parent posts `WriterRequest`s; each is answered by one `WriterResponse` with the
- * same id, after its transaction has committed (or failed and rolled back).
+ * same id, after its transaction has committed (or failed and rolled back). Span requests are
+ * grouped into shared transactions here (span-group-commit.ts); a named write operation first
+ * commits the span requests that arrived before it, so writes take effect in the order sent.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqlite } from './open-sqlite.js';
 import { SpanBatchWriter } from './span-batch-writer.js';
+import { SpanGroupCommit } from './span-group-commit.js';
 import type { SpanRow } from './span-row.js';
 import { SearchIndexer } from './search-indexer.js';
 import { WRITE_OPERATIONS } from './write-operations.js';
+
+/** Page cache of the writer's connection (KiB); readers keep SQLite's default. */
+const WRITER_CACHE_KIB = 64 * 1024;
+
+/**
+ * The search index is filled only after the writer has had no request for this long, so that
+ * under load every moment goes to committing spans (indexing costs several times more per span
+ * than writing it; searches stay exact meanwhile by scanning the spans not yet indexed).
+ */
+export const INDEX_AFTER_IDLE_MS = 20;
 
 export interface WriterWorkerData {
   path: string;
   synchronous: 'FULL' | 'NORMAL';
   searchTextMaxChars: number;
+  /** Most spans one shared transaction takes. */
+  maxBatchSpans: number;
 }
 
 export type WriterRequest =
@@ -26,64 +41,99 @@ export type WriterRequest =
 export type WriterResponse =
   { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
-const { path, synchronous, searchTextMaxChars } = workerData as WriterWorkerData;
+const { path, synchronous, searchTextMaxChars, maxBatchSpans } = workerData as WriterWorkerData;
 const db = openSqlite(path, synchronous);
+// Index pages stay cached between transactions instead of being read back for each one.
+db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
 const spanWriter = new SpanBatchWriter(db);
+const groupCommit = new SpanGroupCommit((rows) => spanWriter.writeRows(rows), maxBatchSpans);
 const searchIndexer = new SearchIndexer(db, searchTextMaxChars);
 let closed = false;
 
+function respond(response: WriterResponse): void {
+  parentPort!.postMessage(response);
+}
+
 /**
- * The search index catches up one chunk at a time. setImmediate runs after pending messages
- * (span batches) have been handled, so indexing only uses the writer's idle time.
+ * Commits run from setImmediate, which comes after the messages that arrived meanwhile have been
+ * handled: each transaction takes every span request that is waiting.
  */
-let indexingScheduled = false;
-function scheduleIndexing(): void {
-  if (indexingScheduled || closed) return;
-  indexingScheduled = true;
+let commitScheduled = false;
+function scheduleCommit(): void {
+  if (commitScheduled) return;
+  commitScheduled = true;
   setImmediate(() => {
-    indexingScheduled = false;
-    if (closed) return;
-    try {
-      if (searchIndexer.runChunk() > 0) scheduleIndexing();
-    } catch (error) {
-      // Not fatal: the scan keeps search exact; try again after the next write.
-      console.error(`heron: search indexing failed: ${(error as Error).message}`);
-    }
+    commitScheduled = false;
+    groupCommit.commitNext();
+    if (groupCommit.hasPending) scheduleCommit();
+    else scheduleIndexing(INDEX_AFTER_IDLE_MS);
   });
 }
 
-function handle(request: WriterRequest): unknown {
-  switch (request.op) {
-    case 'insertSpans':
-      return spanWriter.writeRows(request.rows);
-    case 'write': {
-      const operation = WRITE_OPERATIONS[request.name];
-      if (!operation) throw new Error(`unknown write operation ${request.name}`);
-      const result = db
-        .transaction(() => operation(db, request.args as never, { spanWriter }))
-        .immediate();
-      // Operations may delete or rename projects; the span writer re-reads project ids.
-      spanWriter.forgetProjects();
-      return result;
-    }
+function commitWaitingSpans(): void {
+  while (groupCommit.hasPending) groupCommit.commitNext();
+}
+
+let lastRequestAt = 0;
+let indexingTimer: NodeJS.Timeout | null = null;
+function scheduleIndexing(delayMs: number): void {
+  if (indexingTimer !== null || closed) return;
+  indexingTimer = setTimeout(indexWhenIdle, delayMs);
+}
+
+/** One chunk of the search index, if the writer is still idle; then the next. */
+function indexWhenIdle(): void {
+  indexingTimer = null;
+  if (closed || commitScheduled || groupCommit.hasPending) return; // rescheduled after the commit
+  const idleMs = performance.now() - lastRequestAt;
+  if (idleMs < INDEX_AFTER_IDLE_MS) {
+    scheduleIndexing(INDEX_AFTER_IDLE_MS - idleMs);
+    return;
+  }
+  try {
+    if (searchIndexer.runChunk() > 0) scheduleIndexing(0);
+  } catch (error) {
+    // Not fatal: the scan keeps search exact; try again after the next write.
+    console.error(`heron: search indexing failed: ${(error as Error).message}`);
   }
 }
 
+function runWriteOperation(name: string, args: unknown): unknown {
+  const operation = WRITE_OPERATIONS[name];
+  if (!operation) throw new Error(`unknown write operation ${name}`);
+  const result = db.transaction(() => operation(db, args as never, { spanWriter })).immediate();
+  // Operations may delete or rename projects; the span writer re-reads project ids.
+  spanWriter.forgetProjects();
+  return result;
+}
+
 parentPort!.on('message', (request: WriterRequest | 'close') => {
+  lastRequestAt = performance.now();
   if (request === 'close') {
+    commitWaitingSpans();
     closed = true;
+    if (indexingTimer !== null) clearTimeout(indexingTimer);
     db.close();
     parentPort!.close();
     return;
   }
-  let response: WriterResponse;
-  try {
-    response = { id: request.id, ok: true, result: handle(request) };
-  } catch (error) {
-    response = { id: request.id, ok: false, error: (error as Error).message };
+  const id = request.id;
+  if (request.op === 'insertSpans') {
+    groupCommit.add({
+      rows: request.rows,
+      done: (result) => respond({ id, ok: true, result }),
+      failed: (error) => respond({ id, ok: false, error: error.message }),
+    });
+    scheduleCommit();
+    return;
   }
-  parentPort!.postMessage(response);
-  scheduleIndexing();
+  commitWaitingSpans();
+  try {
+    respond({ id, ok: true, result: runWriteOperation(request.name, request.args) });
+  } catch (error) {
+    respond({ id, ok: false, error: (error as Error).message });
+  }
+  scheduleIndexing(INDEX_AFTER_IDLE_MS);
 });
 
-scheduleIndexing();
+scheduleIndexing(0);
