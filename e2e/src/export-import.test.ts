@@ -16,35 +16,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { spawnHeron, type HeronProcess } from '../../packages/server/dist/testing/spawn-heron.js';
 import { heronCli, heronCliOk, newCliDatabase, type CliDatabase } from './support/heron-cli.js';
 import { findPython, runPythonJson } from './support/python-with-pandas.js';
 import { writeOtlpJsonSpanFile } from './support/span-file-generator.js';
+import { storedRowCount } from './support/stored-row-count.js';
 
 const PROJECT = 'export-e2e';
 
-async function spanCount(database: CliDatabase): Promise<number> {
-  if (database.backend === 'sqlite') {
-    const db = new Database(join(database.workingDir, 'heron.db'), { readonly: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  }
-  const client = new pg.Client({ connectionString: database.env['HERON_SQL_DATABASE_URL'] });
-  await client.connect();
-  try {
-    const schema = database.env['HERON_SQL_DATABASE_SCHEMA']!;
-    const { rows } = await client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM "${schema}".spans`,
-    );
-    return Number(rows[0]!.n);
-  } finally {
-    await client.end();
-  }
+function spanCount(database: CliDatabase): Promise<number> {
+  return storedRowCount(database, 'spans');
 }
 
 describe('heron export / import with 100,000 spans', { timeout: 240_000 }, () => {
