@@ -8,8 +8,8 @@
  * children, and the chat model as an LLM span with messages, model, token counts and cost.
  *
  * Only LangChain is instrumented here (`autoInstrument: false` and `modules`): with the OpenAI
- * instrumentation on too, the same call would also be recorded by the `openai` client beneath
- * LangChain's span (two LLM spans, as in Phoenix; see the README).
+ * instrumentation on too, the same call would also be recorded by the `openai` client, as an
+ * LLM span of its own trace (see the README).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
