@@ -6,43 +6,26 @@
  *   byte-identical.
  * - Every format's content on a smaller project: otlp-json round trip byte-identical and accepted
  *   line by line by a real Heron's /v1/traces; csv parsed back by pandas; parquet read by pandas
- *   with Phoenix's columns and imported back; the REST download equals the CLI's bytes, while a
- *   server runs on the same database the CLI imported into.
+ *   with Phoenix's columns (and Heron's beside them); a Parquet export imported into an empty
+ *   database exports the same files in every format (resource, scope, links, trace state and
+ *   OTel kind included); the REST download equals the CLI's bytes, while a server runs on the
+ *   same database the CLI imported into.
  * - Bad input: clear messages and a non-zero exit.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { spawnHeron, type HeronProcess } from '../../packages/server/dist/testing/spawn-heron.js';
 import { heronCli, heronCliOk, newCliDatabase, type CliDatabase } from './support/heron-cli.js';
 import { findPython, runPythonJson } from './support/python-with-pandas.js';
 import { writeOtlpJsonSpanFile } from './support/span-file-generator.js';
+import { storedRowCount } from './support/stored-row-count.js';
 
 const PROJECT = 'export-e2e';
 
-async function spanCount(database: CliDatabase): Promise<number> {
-  if (database.backend === 'sqlite') {
-    const db = new Database(join(database.workingDir, 'heron.db'), { readonly: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  }
-  const client = new pg.Client({ connectionString: database.env['HERON_SQL_DATABASE_URL'] });
-  await client.connect();
-  try {
-    const schema = database.env['HERON_SQL_DATABASE_SCHEMA']!;
-    const { rows } = await client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM "${schema}".spans`,
-    );
-    return Number(rows[0]!.n);
-  } finally {
-    await client.end();
-  }
+function spanCount(database: CliDatabase): Promise<number> {
+  return storedRowCount(database, 'spans');
 }
 
 describe('heron export / import with 100,000 spans', { timeout: 240_000 }, () => {
@@ -232,7 +215,7 @@ print(json.dumps({"rows": len(df), "columns": list(df.columns), "input": df.iloc
   );
 
   test(
-    'parquet: pandas reads Phoenix columns; the file imports back',
+    "parquet: pandas reads Phoenix's columns, and Heron's fields beside them",
     { skip: python ? false : 'no HERON_PYTHON or e2e/.venv' },
     async () => {
       await heronCliOk(database, [
@@ -250,13 +233,16 @@ print(json.dumps({"rows": len(df), "columns": list(df.columns), "input": df.iloc
         start: string;
         prompt: number;
         ids: number;
+        resource: Record<string, unknown>;
+        scope: Record<string, unknown>;
       }>(
         python!,
         `import sys, json, pandas as pd
 df = pd.read_parquet(sys.argv[1])
 llm = df[df.span_kind == 'LLM'].iloc[0]
 print(json.dumps({"rows": len(df), "columns": list(df.columns), "start": str(df.start_time.dtype),
-  "prompt": int(llm["attributes.llm.token_count.prompt"]), "ids": int(df["context.span_id"].nunique())}))`,
+  "prompt": int(llm["attributes.llm.token_count.prompt"]), "ids": int(df["context.span_id"].nunique()),
+  "resource": json.loads(df["heron.resource"].iloc[0])["v"], "scope": json.loads(df["heron.scope"].iloc[0])["v"]}))`,
         [file('spans.parquet')],
       );
       assert.equal(read.rows, 3000);
@@ -276,47 +262,96 @@ print(json.dumps({"rows": len(df), "columns": list(df.columns), "start": str(df.
       ]) {
         assert.ok(read.columns.includes(column), `no ${column} column`);
       }
+      // Phoenix's columns come first, in Phoenix's order; Heron's own fields follow them.
+      assert.deepEqual(read.columns.slice(0, 3), ['name', 'span_kind', 'parent_id']);
+      assert.deepEqual(read.columns.slice(-6), [
+        'heron.attribute_keys',
+        'heron.links',
+        'heron.otel_kind',
+        'heron.resource',
+        'heron.scope',
+        'heron.trace_state',
+      ]);
       assert.equal(read.start, 'datetime64[ns, UTC]');
       assert.equal(read.prompt, 100);
-
-      const other = newCliDatabase();
-      others.push(other);
-      await heronCliOk(other, ['import', file('spans.parquet'), '--project', PROJECT]);
-      const back = await heronCliOk(other, ['export', '--project', PROJECT, '--format', 'jsonl']);
-      const original = jsonl
-        .toString()
-        .trimEnd()
-        .split('\n')
-        .map((l) => JSON.parse(l));
-      const imported = back.stdout
-        .trimEnd()
-        .split('\n')
-        .map((l) => JSON.parse(l));
-      assert.equal(imported.length, original.length);
-      // Parquet keeps Phoenix's columns (no resource or scope): the span itself comes back.
-      for (const [i, span] of imported.entries()) {
-        const want = original[i];
-        assert.deepEqual(
-          [
-            span.context,
-            span.name,
-            span.start_time_unix_nano,
-            span.end_time_unix_nano,
-            span.attributes,
-            span.events,
-          ],
-          [
-            want.context,
-            want.name,
-            want.start_time_unix_nano,
-            want.end_time_unix_nano,
-            want.attributes,
-            want.events,
-          ],
-        );
-      }
+      assert.equal(read.resource['attributes'] && typeof read.resource['attributes'], 'object');
+      assert.match(
+        String((read.resource['attributes'] as Record<string, unknown>)['service.name']),
+        /^svc-[01]$/,
+      );
+      assert.match(String(read.scope['name']), /^generator-[01]$/);
     },
   );
+
+  test('parquet: export → import into an empty store → export gives the same files in every format', async () => {
+    const formats = [
+      ['jsonl', 'jsonl'],
+      ['otlp-json', 'otlp.jsonl'],
+      ['csv', 'csv'],
+      ['parquet', 'parquet'],
+    ] as const;
+    const exportAll = async (from: CliDatabase, prefix: string) => {
+      for (const [format, extension] of formats) {
+        await heronCliOk(from, [
+          'export',
+          '--project',
+          PROJECT,
+          '--format',
+          format,
+          '-o',
+          file(`${prefix}.${extension}`),
+        ]);
+      }
+    };
+    await exportAll(database, 'first');
+    const other = newCliDatabase();
+    others.push(other);
+    // No --project: the file's resources name the project, as they did in the source.
+    const imported = await heronCliOk(other, ['import', file('first.parquet')]);
+    assert.match(imported.stderr, /imported 3000 spans/);
+    await exportAll(other, 'second');
+    for (const [format, extension] of formats) {
+      assert.ok(
+        readFileSync(file(`second.${extension}`)).equals(readFileSync(file(`first.${extension}`))),
+        `the ${format} export after the Parquet round trip differs`,
+      );
+    }
+    // What Phoenix's columns cannot carry came back through Heron's: the data had all of it.
+    const spans = readFileSync(file('second.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const linked = spans.filter((s) => (s['links'] as unknown[]).length > 0);
+    assert.equal(linked.length, 600 - 1, 'span 2 of every trace but the first has a link');
+    const [link] = linked[0]!['links'] as { trace_state: string; attributes: object }[];
+    assert.equal(link!.trace_state, 'heron=linked');
+    assert.equal(
+      (link!.attributes as Record<string, unknown>)['link.reason'],
+      'retry of the previous trace',
+    );
+    assert.ok(spans.some((s) => s['trace_state'] === 'heron=t1'));
+    assert.deepEqual(new Set(spans.map((s) => s['otel_kind'])), new Set([1, 2, 3]));
+    const origins = new Set(
+      spans.map((s) => {
+        const resource = (s['resource'] as { attributes: Record<string, unknown> }).attributes;
+        const scope = s['scope'] as { name: string; version: string };
+        return [
+          resource['openinference.project.name'],
+          resource['service.name'],
+          Object.keys(resource).length,
+          scope.name,
+          scope.version,
+        ].join(' ');
+      }),
+    );
+    assert.deepEqual(
+      origins,
+      new Set([`${PROJECT} svc-0 2 generator-0 1.0.0`, `${PROJECT} svc-1 2 generator-1 1.1.0`]),
+    );
+    // Importing the same Parquet file again replaces its spans, never duplicates them.
+    await heronCliOk(other, ['import', file('first.parquet')]);
+    assert.equal(await spanCount(other), 3000);
+  });
 
   test('bad input: a clear message and a non-zero exit', async () => {
     const noProject = await heronCli(database, [

@@ -5,7 +5,7 @@
  * columns, the `arize` metadata and the evaluations' index.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -18,6 +18,7 @@ import {
   type DatasetSpan,
 } from '@heron/client';
 import { spawnHeron, type HeronProcess } from '../../packages/server/dist/testing/spawn-heron.js';
+import { heronCliOk, newCliDatabase } from './support/heron-cli.js';
 import { findPython, runPythonJson } from './support/python-with-pandas.js';
 import { writeOtlpJsonSpanFile } from './support/span-file-generator.js';
 
@@ -70,6 +71,32 @@ describe('TraceDataset', () => {
       loaded.evaluations.map((e) => [e.constructor.name, e.evalName, e.rows]),
       evaluations().map((e) => [e.constructor.name, e.evalName, e.rows]),
     );
+  });
+
+  test('heron import of a saved dataset restores the spans with resource, scope and links', async (t) => {
+    const path = await TraceDataset.fromSpans(spans, { name: 'to import' }).save(dir);
+    const database = newCliDatabase();
+    t.after(() => rmSync(database.workingDir, { recursive: true, force: true }));
+    // No --project: the spans' resource (a heron.resource column) names it.
+    const imported = await heronCliOk(database, ['import', path]);
+    assert.match(imported.stderr, /imported 100 spans/);
+    const exported = await heronCliOk(database, [
+      'export',
+      '--project',
+      PROJECT,
+      '--format',
+      'jsonl',
+    ]);
+    const bySpanId = (a: { context: { span_id: string } }, b: { context: { span_id: string } }) =>
+      a.context.span_id < b.context.span_id ? -1 : 1;
+    const back = exported.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as DatasetSpan)
+      .sort(bySpanId);
+    const want = spans.map(({ id: _rowid, ...span }) => span).sort(bySpanId);
+    assert.ok(want.some((span) => (span['links'] as unknown[]).length > 0));
+    assert.deepEqual(back, want);
   });
 
   test('the default directory is $HERON_WORKING_DIR/trace_datasets', async () => {

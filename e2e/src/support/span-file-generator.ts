@@ -2,8 +2,9 @@
  * Writes an OTLP/JSON spans file (one ExportTraceServiceRequest per line, the otlp-json export
  * format) of any size quickly, for import/export tests: traces of five spans with the
  * attribute shapes real LLM apps send (strings, integers, doubles, booleans, string arrays,
- * message lists, JSON-string metadata), two resources, events, errors, and spans sharing a
- * start time so the tie-break of the export order is exercised.
+ * message lists, JSON-string metadata), two resources with their own instrumentation scope,
+ * events, links, trace state, OTel span kinds, errors, and spans sharing a start time so the
+ * tie-break of the export order is exercised.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -66,7 +67,7 @@ function traceSpans(t: number) {
       spanId: spanId(i),
       ...(i === 0 ? {} : { parentSpanId: spanId(0) }),
       name: `${kind.toLowerCase()}-${i}`,
-      kind: i === 0 ? 2 : 1,
+      kind: i === 0 ? 2 : i === 3 ? 3 : 1,
       startTimeUnixNano: String(start + offset),
       endTimeUnixNano: String(start + offset + 5_000_000n + BigInt(t % 7)),
       attributes,
@@ -74,7 +75,22 @@ function traceSpans(t: number) {
         i === 4
           ? [{ timeUnixNano: String(start + 9_000_000n), name: 'note', attributes: [kv('n', t)] }]
           : [],
-      links: [],
+      // Span 2 links to the previous trace's root (as a retry or a batch member would).
+      links:
+        i === 2 && t > 0
+          ? [
+              {
+                traceId: hex(t, 32),
+                spanId: hex((t - 1) * SPANS_PER_TRACE + 1, 16),
+                traceState: 'heron=linked',
+                attributes: [
+                  kv('link.reason', 'retry of the previous trace'),
+                  kv('attempt', t % 3),
+                ],
+              },
+            ]
+          : [],
+      ...(i === 0 ? { traceState: `heron=t${t % 4}` } : {}),
       status: t % 10 === 0 && i === 4 ? { code: 2, message: 'boom' } : { code: 1 },
     };
   });
@@ -97,7 +113,7 @@ export async function writeOtlpJsonSpanFile(
         resource: {
           attributes: [kv('openinference.project.name', project), kv('service.name', `svc-${r}`)],
         },
-        scopeSpans: [{ scope: { name: 'generator', version: '1.0.0' }, spans }],
+        scopeSpans: [{ scope: { name: `generator-${r}`, version: `1.${r}.0` }, spans }],
       })),
     };
     if (!out.write(`${JSON.stringify(request)}\n`)) await once(out, 'drain');

@@ -10,8 +10,10 @@ export type { RegisterOptions, OtlpProtocol } from './register.js';
 export {
   enableInstalledInstrumentations,
   KNOWN_INSTRUMENTATIONS,
+  type InstrumentedModules,
   type TracingInstrumentation,
 } from './auto-instrumentation.js';
+export { AnthropicDuplicateSpanFilter } from './anthropic-sdk-spans.js';
 export {
   usingProject,
   projectOverride,

@@ -20,7 +20,14 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import {
+  AnthropicDuplicateSpanFilter,
+  preferOpenInferenceAnthropicSpans,
+} from './anthropic-sdk-spans.js';
+import {
+  ANTHROPIC_INSTRUMENTATION,
+  chosenInstrumentations,
   enableInstalledInstrumentations,
+  type InstrumentedModules,
   type TracingInstrumentation,
 } from './auto-instrumentation.js';
 import {
@@ -55,8 +62,20 @@ export interface RegisterOptions {
   apiKey?: string;
   /** Instrumentations to attach (in addition to the auto-detected ones). */
   instrumentations?: TracingInstrumentation[];
-  /** Enable the installed OpenInference instrumentations (default true). */
+  /**
+   * Enable the installed OpenInference instrumentations (default true); false: only those of
+   * the libraries given in `modules`.
+   */
   autoInstrument?: boolean;
+  /**
+   * The instrumented libraries' module objects, as the application imported them
+   * (`{ openai: OpenAI, '@anthropic-ai/sdk': Anthropic, '@langchain/core/callbacks/manager':
+   * CallbackManagerModule }`), patched with the OpenInference instrumentation in place. Needed
+   * when `@heron/client` cannot import the library itself: an ES-module app whose library is
+   * in a nested `node_modules`, or a bundled app. The library's instrumentation package must be
+   * installed (`register` throws otherwise).
+   */
+  modules?: InstrumentedModules;
   /** Register as the global tracer provider with an async context manager (default true). */
   global?: boolean;
   /** Replace the exporting processor (the usingProject processor is always installed). */
@@ -105,6 +124,14 @@ export function register(options: RegisterOptions = {}): NodeTracerProvider {
     options.headers ?? {},
     options.apiKey ?? apiKeyFromEnvironment(),
   );
+  const instrumenting = chosenInstrumentations({
+    autoInstrument: options.autoInstrument,
+    modules: options.modules,
+  });
+  // Before any Anthropic client is constructed: see anthropic-sdk-spans.ts.
+  const dropAnthropicDuplicates =
+    instrumenting.some((entry) => entry.packageName === ANTHROPIC_INSTRUMENTATION) &&
+    preferOpenInferenceAnthropicSpans();
   const exporting =
     options.spanProcessors ??
     (() => {
@@ -115,7 +142,10 @@ export function register(options: RegisterOptions = {}): NodeTracerProvider {
     })();
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [PROJECT_NAME_ATTRIBUTE]: projectName }),
-    spanProcessors: [new ProjectOverrideSpanProcessor(), ...exporting],
+    spanProcessors: [
+      new ProjectOverrideSpanProcessor(),
+      ...(dropAnthropicDuplicates ? [new AnthropicDuplicateSpanFilter(exporting)] : exporting),
+    ],
   });
   if (options.global ?? true) provider.register();
   for (const instrumentation of options.instrumentations ?? []) {
@@ -124,9 +154,13 @@ export function register(options: RegisterOptions = {}): NodeTracerProvider {
   }
   pendingInstrumentations.set(
     provider,
-    options.autoInstrument === false
+    instrumenting.length === 0
       ? Promise.resolve([])
-      : enableInstalledInstrumentations(provider),
+      : enableInstalledInstrumentations(
+          provider,
+          { autoInstrument: options.autoInstrument, modules: options.modules },
+          instrumenting,
+        ),
   );
   return provider;
 }

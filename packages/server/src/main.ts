@@ -155,7 +155,10 @@ function port(value: string): number {
 }
 
 program.parseAsync().catch((error: Error) => {
-  if (error instanceof ConfigError || error instanceof CliError) {
+  if (error instanceof CliError) {
+    console.error(`heron: ${error.message}`);
+    process.exit(error.exitCode);
+  } else if (error instanceof ConfigError) {
     console.error(`heron: ${error.message}`);
   } else if (error instanceof DatabaseConnectError) {
     console.error(

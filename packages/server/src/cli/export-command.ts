@@ -1,22 +1,28 @@
 /**
  * `heron export`: a project's spans to a file or stdout, in the export order (start time, then
  * row id), with a progress line on a terminal. A file is written under `<file>.partial` and
- * renamed when complete, so an interrupted export leaves no truncated file behind.
+ * renamed when complete, so an interrupted export leaves no truncated file behind: Ctrl-C stops
+ * after the page being written and removes the partial file (a second Ctrl-C quits at once and
+ * removes it too).
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig, type ConfigFlags } from '../config.js';
 import { unixNanoFromIso } from '../api/timestamps.js';
 import type { SpanExportQuery } from '../export/export-span-pages.js';
-import { textExportChunks, writeParquetExport } from '../export/export-spans.js';
+import {
+  ExportStoppedError,
+  textExportChunks,
+  writeParquetExport,
+} from '../export/export-spans.js';
 import { EXPORT_FORMATS, isExportFormat } from '../export/span-export-format.js';
 import type { FilterLimits } from '../query/filter-limits.js';
 import { FilterSyntaxError } from '../query/filter-syntax-error.js';
 import { compileSpanFilter } from '../query/span-filter-compiler.js';
 import type { Store } from '../store/store.js';
-import { CliError } from './cli-error.js';
+import { CliError, INTERRUPTED_EXIT_CODE } from './cli-error.js';
 import { openCliStore } from './cli-store.js';
 import { ProgressLine } from './progress-line.js';
 
@@ -50,49 +56,64 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
   const endTime = time('--until', flags.until);
   const config = loadConfig({ workingDir: flags.workingDir, databaseUrl: flags.databaseUrl });
   const store = await openCliStore(config);
+  const partial = flags.output === undefined ? undefined : `${flags.output}.partial`;
+  let stopRequested = false;
+  const onSigint = () => {
+    if (stopRequested) {
+      if (partial !== undefined) rmSync(partial, { force: true });
+      process.exit(INTERRUPTED_EXIT_CODE);
+    }
+    stopRequested = true;
+    console.error('\nheron: stopping the export (Ctrl-C again to quit now)');
+  };
+  process.on('SIGINT', onSigint);
+  const progress = new ProgressLine('heron: exported');
   try {
     const query = await exportQuery(store, flags, startTime, endTime, config.filterLimits);
-    const progress = new ProgressLine('heron: exported');
     const total = await knownTotal(store, query, flags);
-    const onProgress = (done: number) => progress.update(done, total);
     let count = 0;
+    const options = {
+      onProgress: (done: number) => {
+        count = done;
+        progress.update(done, total);
+      },
+      pageSpans: config.exportPageSpans,
+      shouldStop: () => stopRequested,
+    };
     if (format === 'parquet') {
-      count = await writeParquetExport(
-        store,
-        query,
-        flags.output!,
-        onProgress,
-        config.exportPageSpans,
-      );
+      count = await writeParquetExport(store, query, flags.output!, options);
     } else {
-      const chunks = textExportChunks(
-        store,
-        query,
-        format,
-        (done) => {
-          count = done;
-          onProgress(done);
-        },
-        config.exportPageSpans,
-      );
-      if (flags.output === undefined) {
+      const chunks = textExportChunks(store, query, format, options);
+      if (partial === undefined) {
         await pipeline(Readable.from(chunks), process.stdout, { end: false });
       } else {
-        const partial = `${flags.output}.partial`;
         try {
           await pipeline(Readable.from(chunks), createWriteStream(partial));
         } catch (error) {
           await rm(partial, { force: true });
           throw error;
         }
-        await rename(partial, flags.output);
+        await rename(partial, flags.output!);
       }
     }
     progress.finish();
     if (flags.output !== undefined) {
       console.error(`heron: exported ${count} span${count === 1 ? '' : 's'} to ${flags.output}`);
     }
+  } catch (error) {
+    progress.finish();
+    if (error instanceof ExportStoppedError) {
+      throw new CliError(
+        flags.output === undefined
+          ? `export stopped by Ctrl-C after ${error.spansDone} spans: the output is incomplete`
+          : `export stopped by Ctrl-C after ${error.spansDone} spans; ${flags.output} was not ` +
+              'written (nothing is left behind); run the export again for the whole file',
+        INTERRUPTED_EXIT_CODE,
+      );
+    }
+    throw error;
   } finally {
+    process.off('SIGINT', onSigint);
     await store.close();
   }
 }

@@ -13,7 +13,7 @@ import {
   isImportFormat,
   type ImportFormat,
 } from '../export/span-export-format.js';
-import { CliError } from './cli-error.js';
+import { CliError, INTERRUPTED_EXIT_CODE } from './cli-error.js';
 import { openCliStore } from './cli-store.js';
 import { ProgressLine } from './progress-line.js';
 
@@ -52,8 +52,10 @@ export async function importCommand(file: string, flags: ImportFlags): Promise<v
   const config = loadConfig({ workingDir: flags.workingDir, databaseUrl: flags.databaseUrl });
   const store = await openCliStore(config);
   let stopRequested = false;
+  // A batch is one transaction: the first Ctrl-C lets the batch being written commit; a second
+  // one quits at once, and the database rolls that batch back (still whole batches only).
   const onSigint = () => {
-    if (stopRequested) process.exit(130);
+    if (stopRequested) process.exit(INTERRUPTED_EXIT_CODE);
     stopRequested = true;
     console.error('\nheron: stopping after the batch being written (Ctrl-C again to quit now)');
   };
@@ -77,7 +79,9 @@ export async function importCommand(file: string, flags: ImportFlags): Promise<v
     );
     if (result.stopped) {
       throw new CliError(
-        'import stopped before the end of the file; run it again to finish (spans already imported are not duplicated)',
+        'import stopped by Ctrl-C before the end of the file, after whole batches only; run ' +
+          'the same import again to finish it (spans already imported are replaced, not duplicated)',
+        INTERRUPTED_EXIT_CODE,
       );
     }
   } catch (error) {

@@ -57,8 +57,7 @@ export function registerExportRoutes(
         rootsOnly: booleanParam(query, 'root_spans_only'),
       },
       format as TextExportFormat,
-      undefined,
-      settings.pageSpans,
+      { pageSpans: settings.pageSpans },
     );
     return reply
       .type(FORMAT_CONTENT_TYPES[format as TextExportFormat])

@@ -21,38 +21,55 @@ export type TextExportFormat = 'jsonl' | 'otlp-json' | 'csv';
 /** Told after each page how many spans are written so far. */
 export type ExportProgress = (spansDone: number) => void;
 
+export interface ExportOptions {
+  onProgress?: ExportProgress;
+  /** Spans per page (and per Parquet row group). */
+  pageSpans?: number;
+  /** Checked between pages: when it is true the export ends with `ExportStoppedError`. */
+  shouldStop?: () => boolean;
+}
+
+/** The export was stopped on request (Ctrl-C) before its end; `spansDone` were written. */
+export class ExportStoppedError extends Error {
+  constructor(readonly spansDone: number) {
+    super(`export stopped after ${spansDone} spans`);
+  }
+}
+
 /** The export as text chunks; the whole file is their concatenation. */
 export async function* textExportChunks(
   store: Store,
   query: SpanExportQuery,
   format: TextExportFormat,
-  onProgress?: ExportProgress,
-  pageSpans = DEFAULT_EXPORT_PAGE_SPANS,
+  options: ExportOptions = {},
 ): AsyncGenerator<string> {
   let done = 0;
   if (format === 'csv') yield csvHeader();
-  for await (const page of exportSpanPages(store, query, pageSpans)) {
+  for await (const page of exportSpanPages(store, query, options.pageSpans)) {
+    if (options.shouldStop?.()) throw new ExportStoppedError(done);
     if (format === 'jsonl') yield page.map(jsonlSpanLine).join('');
     else if (format === 'csv') yield page.map(csvSpanRow).join('');
     else yield `${JSON.stringify(toOtlpExportRequestJson(page))}\n`;
     done += page.length;
-    onProgress?.(done);
+    options.onProgress?.(done);
   }
 }
 
 /**
  * Writes the Parquet export to `path`: first into `path.partial`, renamed when complete, so an
- * interrupted export never leaves a truncated file under the real name. Returns the span count.
+ * interrupted export never leaves a truncated file under the real name (and a stopped or failed
+ * one removes its partial file). Returns the span count.
  */
 export async function writeParquetExport(
   store: Store,
   query: SpanExportQuery,
   path: string,
-  onProgress?: ExportProgress,
-  pageSpans = DEFAULT_EXPORT_PAGE_SPANS,
+  options: ExportOptions = {},
 ): Promise<number> {
+  const pageSpans = options.pageSpans ?? DEFAULT_EXPORT_PAGE_SPANS;
   const survey = new AttributeColumnSurvey();
   for await (const page of exportSpanPages(store, query, pageSpans)) {
+    if (options.shouldStop?.()) throw new ExportStoppedError(0);
     for (const span of page) survey.add(span);
   }
   const columns = survey.columns();
@@ -65,6 +82,7 @@ export async function writeParquetExport(
   let done = 0;
   try {
     for await (const page of exportSpanPages(store, query, pageSpans)) {
+      if (options.shouldStop?.()) throw new ExportStoppedError(done);
       await writer.write({
         columnData: spanColumnData(page, columns) as Parameters<
           ParquetWriter['write']
@@ -72,7 +90,7 @@ export async function writeParquetExport(
         rowGroupSize: page.length,
       });
       done += page.length;
-      onProgress?.(done);
+      options.onProgress?.(done);
     }
     writer.finish();
   } catch (error) {

@@ -7,6 +7,12 @@
  * integers → int64, numbers → double, all booleans → bool); a column holding arrays or mixed
  * kinds is JSON text, as are `events`.
  *
+ * What Phoenix's dataframe has no column for — OTel span kind, trace state, links, resource
+ * and instrumentation scope — follows in `heron.<field>` JSON columns, laid out as
+ * `TraceDataset.save` (@heron/client) writes them: `{"v": <the field as the REST span JSON
+ * has it>}`. pandas reads them as text columns beside Phoenix's, and `heron import` restores
+ * them, so a Parquet export imports back to the same spans as a jsonl one.
+ *
  * The columns must be known before the first row group is written, so an export reads the
  * spans twice: once for the attribute keys and their kinds, once to write.
  */
@@ -40,6 +46,43 @@ const FIXED_COLUMNS: [string, ParquetColumnKind][] = [
 ];
 
 export const ATTRIBUTE_COLUMN_PREFIX = 'attributes.';
+export const HERON_COLUMN_PREFIX = 'heron.';
+
+/** The span fields kept in `heron.<field>` columns, each as the REST span JSON has it. */
+const HERON_FIELDS: [string, (span: StoredSpan) => unknown][] = [
+  ['links', (span) => span.links.map(linkJson)],
+  ['otel_kind', (span) => span.otelKind],
+  ['resource', (span) => ({ attributes: span.resourceAttributes })],
+  ['scope', (span) => ({ name: span.scopeName, version: span.scopeVersion })],
+  ['trace_state', (span) => span.traceState],
+];
+
+/** The span's flattened attributes that have a value, in their stored order. */
+function attributeEntries(span: StoredSpan): [string, AttributeValue][] {
+  return Object.entries(flattenAttributes(span.attributes)).filter(
+    (entry): entry is [string, AttributeValue] => entry[1] !== null,
+  );
+}
+
+function linkJson(link: StoredSpan['links'][number]) {
+  return {
+    trace_id: link.traceId,
+    span_id: link.spanId,
+    trace_state: link.traceState,
+    attributes: link.attributes,
+  };
+}
+
+/**
+ * `heron.attribute_keys` holds the span's attribute keys in their stored order, which the
+ * attribute columns (sorted, shared by all spans) cannot keep: an import stores the attributes
+ * in the same order, so every export of them is byte-identical.
+ */
+export const ATTRIBUTE_KEYS_FIELD = 'attribute_keys';
+
+const HERON_COLUMNS = [ATTRIBUTE_KEYS_FIELD, ...HERON_FIELDS.map(([field]) => field)].map(
+  (field): [string, ParquetColumnKind] => [HERON_COLUMN_PREFIX + field, 'json'],
+);
 
 type ValueKind = 'string' | 'int' | 'double' | 'bool' | 'other';
 
@@ -55,15 +98,14 @@ export class AttributeColumnSurvey {
   private readonly kinds = new Map<string, Set<ValueKind>>();
 
   add(span: StoredSpan): void {
-    for (const [key, value] of Object.entries(flattenAttributes(span.attributes))) {
-      if (value === null) continue;
+    for (const [key, value] of attributeEntries(span)) {
       let kinds = this.kinds.get(key);
       if (!kinds) this.kinds.set(key, (kinds = new Set()));
       kinds.add(valueKind(value));
     }
   }
 
-  /** Columns in a stable order: the fixed ones, then attribute keys sorted. */
+  /** Columns in a stable order: Phoenix's fixed ones, attribute keys sorted, Heron's fields. */
   columns(): [string, ParquetColumnKind][] {
     const attributes = [...this.kinds.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -71,7 +113,7 @@ export class AttributeColumnSurvey {
         ATTRIBUTE_COLUMN_PREFIX + key,
         columnKind(kinds),
       ]);
-    return [...FIXED_COLUMNS, ...attributes];
+    return [...FIXED_COLUMNS, ...attributes, ...HERON_COLUMNS];
   }
 }
 
@@ -114,7 +156,7 @@ export function parquetSchema(columns: [string, ParquetColumnKind][]): ParquetSc
   ];
 }
 
-type ColumnValue = string | number | bigint | boolean | null | AttributeValue;
+type ColumnValue = string | number | bigint | boolean | null | AttributeValue | { v: unknown };
 
 /** One page of spans as column arrays in the order of `columns`. */
 export function spanColumnData(
@@ -145,10 +187,13 @@ export function spanColumnData(
     );
     set('context.span_id', span.spanId);
     set('context.trace_id', span.traceId);
-    for (const [key, value] of Object.entries(flattenAttributes(span.attributes))) {
+    for (const [field, value] of HERON_FIELDS) set(HERON_COLUMN_PREFIX + field, { v: value(span) });
+    const attributes = attributeEntries(span);
+    set(HERON_COLUMN_PREFIX + ATTRIBUTE_KEYS_FIELD, { v: attributes.map(([key]) => key) });
+    for (const [key, value] of attributes) {
       const name = ATTRIBUTE_COLUMN_PREFIX + key;
       const column = index.get(name);
-      if (column === undefined || value === null) continue;
+      if (column === undefined) continue;
       data[column]![row] = columns[column]![1] === 'int64' ? BigInt(value as number) : value;
     }
   });

@@ -3,13 +3,19 @@
  * `df.to_parquet`) one row group at a time and turns each row back into an OTLP span: the
  * Phoenix columns (reference §8) and every `attributes.<key>` column. A column value that is an
  * object (Phoenix keeps `attributes.llm.input_messages`-style columns as lists of dicts) is
- * flattened back to dotted keys.
+ * flattened back to dotted keys. Heron's own `heron.<field>` columns (parquet-span-columns.ts;
+ * also in a `TraceDataset` saved by @heron/client) bring back the OTel span kind, trace state,
+ * links, resource and scope; a file without them (Phoenix's) imports with none.
  */
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import type { AttributeValue, OtlpKeyValue, OtlpSpan } from '../otlp/otlp-types.js';
 import { unixNanoFromIso } from '../api/timestamps.js';
 import { ImportLineError, type ImportedSpan } from './heron-span-json-to-otlp.js';
-import { ATTRIBUTE_COLUMN_PREFIX } from './parquet-span-columns.js';
+import {
+  ATTRIBUTE_COLUMN_PREFIX,
+  ATTRIBUTE_KEYS_FIELD,
+  HERON_COLUMN_PREFIX,
+} from './parquet-span-columns.js';
 
 const STATUS_NUMBERS: Record<string, number> = { UNSET: 0, OK: 1, ERROR: 2 };
 
@@ -78,6 +84,35 @@ function parsedJson(value: unknown): unknown {
   }
 }
 
+type Json = Record<string, unknown>;
+
+function object(value: unknown): Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : {};
+}
+
+/** The value of a `heron.<field>` column (`{"v": …}`), or undefined when the row has none. */
+function heronField(row: Json, field: string): unknown {
+  const cell = parsedJson(row[HERON_COLUMN_PREFIX + field]);
+  return cell === null || cell === undefined ? undefined : object(cell)['v'];
+}
+
+function keyValues(value: unknown): OtlpKeyValue[] {
+  return Object.entries(object(value)).map(([key, v]) => ({ key, value: v as AttributeValue }));
+}
+
+/**
+ * Puts `attributes` (read in column order) in the order the exporting store held them, when the
+ * file says (`heron.attribute_keys`); keys it does not list keep their place after the listed.
+ */
+function inStoredOrder(attributes: OtlpKeyValue[], keys: unknown): void {
+  if (!Array.isArray(keys)) return;
+  const position = new Map(keys.map((key, i) => [String(key), i]));
+  const rank = (key: string) => position.get(key) ?? keys.length;
+  attributes.sort((a, b) => rank(a.key) - rank(b.key));
+}
+
 export function parquetRowToOtlp(row: Record<string, unknown>, index: number): ImportedSpan {
   const attributes: OtlpKeyValue[] = [];
   for (const [column, value] of Object.entries(row)) {
@@ -85,6 +120,7 @@ export function parquetRowToOtlp(row: Record<string, unknown>, index: number): I
       flattenInto(value, column.slice(ATTRIBUTE_COLUMN_PREFIX.length), attributes);
     }
   }
+  inStoredOrder(attributes, heronField(row, ATTRIBUTE_KEYS_FIELD));
   const spanKind = typeof row['span_kind'] === 'string' ? row['span_kind'] : '';
   if (
     spanKind &&
@@ -96,13 +132,16 @@ export function parquetRowToOtlp(row: Record<string, unknown>, index: number): I
   const rawEvents = parsedJson(row['events']);
   const events = Array.isArray(rawEvents) ? (rawEvents as Record<string, unknown>[]) : [];
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const otelKind = heronField(row, 'otel_kind');
+  const links = heronField(row, 'links');
+  const scope = object(heronField(row, 'scope'));
   const span: OtlpSpan = {
     traceId: text(row['context.trace_id']),
     spanId: text(row['context.span_id']),
     parentSpanId: text(row['parent_id']),
-    traceState: '',
+    traceState: text(heronField(row, 'trace_state')),
     name: text(row['name']),
-    kind: 1,
+    kind: typeof otelKind === 'number' ? otelKind : 1,
     startTimeUnixNano: nanos(row['start_time'], 'start_time', index),
     endTimeUnixNano: nanos(row['end_time'], 'end_time', index),
     attributes,
@@ -122,7 +161,17 @@ export function parquetRowToOtlp(row: Record<string, unknown>, index: number): I
       };
     }),
     droppedEventsCount: 0,
-    links: [],
+    links: (Array.isArray(links) ? links : []).map((raw) => {
+      const link = object(raw);
+      return {
+        traceId: text(link['trace_id']),
+        spanId: text(link['span_id']),
+        traceState: text(link['trace_state']),
+        attributes: keyValues(link['attributes']),
+        droppedAttributesCount: 0,
+        flags: 0,
+      };
+    }),
     droppedLinksCount: 0,
     status: {
       code: STATUS_NUMBERS[text(row['status_code']).toUpperCase()] ?? 0,
@@ -130,5 +179,10 @@ export function parquetRowToOtlp(row: Record<string, unknown>, index: number): I
     },
     flags: 0,
   };
-  return { span, resourceAttributes: [], scopeName: '', scopeVersion: '' };
+  return {
+    span,
+    resourceAttributes: keyValues(object(heronField(row, 'resource'))['attributes']),
+    scopeName: text(scope['name']),
+    scopeVersion: text(scope['version']),
+  };
 }
