@@ -66,7 +66,7 @@ export class IngestQueue {
   private idleWaiters: (() => void)[] = [];
   private committedSpans = 0;
   private committedBatches = 0;
-  private lastTransaction: number | undefined;
+  private lastTransactionId: number | undefined;
 
   constructor(
     private readonly store: Store,
@@ -110,14 +110,18 @@ export class IngestQueue {
   private async handOver(spans: SpanRecord[]): Promise<void> {
     const started = performance.now();
     try {
-      const result = await this.store.insertSpans(spans);
-      this.observer?.committed(spans.length, (performance.now() - started) / 1000);
+      const { transaction } = await this.store.insertSpans(spans);
       this.committedSpans += spans.length;
-      // Requests that shared a transaction count as one batch.
-      if (result.transaction === undefined || result.transaction !== this.lastTransaction) {
+      // Requests that shared a transaction count (and are observed) as one batch; their
+      // answers arrive one after another.
+      if (transaction === undefined) {
         this.committedBatches += 1;
+        this.observer?.committed(spans.length, (performance.now() - started) / 1000);
+      } else if (transaction.id !== this.lastTransactionId) {
+        this.committedBatches += 1;
+        this.observer?.committed(transaction.spans, transaction.seconds);
       }
-      this.lastTransaction = result.transaction;
+      this.lastTransactionId = transaction?.id;
     } catch (error) {
       this.observer?.commitFailed(spans.length);
       throw error;

@@ -36,10 +36,10 @@ export interface InsertSpansResult {
   /** Traces touched by the batch. */
   traceCount: number;
   /**
-   * Sequence number of the transaction that committed these spans, from stores that group
-   * concurrent calls themselves (several calls may share one).
+   * The transaction that committed these spans, from stores that group concurrent calls
+   * themselves (several calls may share one): its sequence number, its spans and its duration.
    */
-  transaction?: number;
+  transaction?: { id: number; spans: number; seconds: number };
 }
 
 export interface ProjectRow {

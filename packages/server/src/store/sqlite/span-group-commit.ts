@@ -27,8 +27,17 @@ export interface GroupCommitResult {
   spanCount: number;
   /** Traces this request's spans belong to. */
   traceCount: number;
-  /** Sequence number of the transaction that committed them (shared within a group). */
-  transaction: number;
+  /** The transaction that committed them (shared within a group). */
+  transaction: CommittedTransaction;
+}
+
+export interface CommittedTransaction {
+  /** Sequence number, the same for every request of the group. */
+  id: number;
+  /** Spans of the whole transaction. */
+  spans: number;
+  /** How long writing and committing it took. */
+  seconds: number;
 }
 
 export class SpanGroupCommit {
@@ -58,24 +67,31 @@ export class SpanGroupCommit {
       this.commitAlone(group[0]!);
       return;
     }
+    const rows = group.flatMap((p) => p.rows);
+    const started = performance.now();
     try {
-      this.writeRows(group.flatMap((p) => p.rows));
+      this.writeRows(rows);
     } catch {
       for (const spans of group) this.commitAlone(spans);
       return;
     }
-    const transaction = ++this.transactions;
+    const transaction = this.transactionOf(rows.length, started);
     for (const spans of group) spans.done(resultOf(spans.rows, transaction));
   }
 
   private commitAlone(spans: PendingSpans): void {
+    const started = performance.now();
     try {
       this.writeRows(spans.rows);
     } catch (error) {
       spans.failed(error as Error);
       return;
     }
-    spans.done(resultOf(spans.rows, ++this.transactions));
+    spans.done(resultOf(spans.rows, this.transactionOf(spans.rows.length, started)));
+  }
+
+  private transactionOf(spans: number, started: number): CommittedTransaction {
+    return { id: ++this.transactions, spans, seconds: (performance.now() - started) / 1000 };
   }
 
   /** Whole requests, oldest first, until the group reaches maxBatchSpans (at least one). */
@@ -92,7 +108,7 @@ export class SpanGroupCommit {
   }
 }
 
-function resultOf(rows: SpanRow[], transaction: number): GroupCommitResult {
+function resultOf(rows: SpanRow[], transaction: CommittedTransaction): GroupCommitResult {
   const traces = new Set<unknown>();
   for (const row of rows) traces.add(row[ROW.traceId]);
   return { spanCount: rows.length, traceCount: traces.size, transaction };

@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openSqlite } from './open-sqlite.js';
 import { SpanBatchWriter } from './span-batch-writer.js';
 import { SpanGroupCommit } from './span-group-commit.js';
+import { BusyShare } from './busy-share.js';
 import type { SpanRow } from './span-row.js';
 import { SearchIndexer } from './search-indexer.js';
 import { WRITE_OPERATIONS } from './write-operations.js';
@@ -19,11 +20,15 @@ import { WRITE_OPERATIONS } from './write-operations.js';
 const WRITER_CACHE_KIB = 64 * 1024;
 
 /**
- * The search index is filled only after the writer has had no request for this long, so that
- * under load every moment goes to committing spans (indexing costs several times more per span
- * than writing it; searches stay exact meanwhile by scanning the spans not yet indexed).
+ * The search index is filled only while ingestion is light: the writer has had no request for
+ * INDEX_AFTER_IDLE_MS, and spent less than INDEX_MAX_WRITER_LOAD of the last second committing
+ * spans. Indexing a span costs several times more than writing it, so under heavy ingestion
+ * every moment (and, on a small machine, every core) goes to committing spans, and the index
+ * catches up when the load drops. Searches stay exact meanwhile by scanning the spans not yet
+ * indexed (query/full-text-condition.ts).
  */
 export const INDEX_AFTER_IDLE_MS = 20;
+export const INDEX_MAX_WRITER_LOAD = 0.25;
 
 export interface WriterWorkerData {
   path: string;
@@ -48,6 +53,7 @@ db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
 const spanWriter = new SpanBatchWriter(db);
 const groupCommit = new SpanGroupCommit((rows) => spanWriter.writeRows(rows), maxBatchSpans);
 const searchIndexer = new SearchIndexer(db, searchTextMaxChars);
+const writerLoad = new BusyShare(1000);
 let closed = false;
 
 function respond(response: WriterResponse): void {
@@ -64,7 +70,9 @@ function scheduleCommit(): void {
   commitScheduled = true;
   setImmediate(() => {
     commitScheduled = false;
+    const started = performance.now();
     groupCommit.commitNext();
+    writerLoad.add(started, performance.now());
     if (groupCommit.hasPending) scheduleCommit();
     else scheduleIndexing(INDEX_AFTER_IDLE_MS);
   });
@@ -85,9 +93,14 @@ function scheduleIndexing(delayMs: number): void {
 function indexWhenIdle(): void {
   indexingTimer = null;
   if (closed || commitScheduled || groupCommit.hasPending) return; // rescheduled after the commit
-  const idleMs = performance.now() - lastRequestAt;
+  const now = performance.now();
+  const idleMs = now - lastRequestAt;
   if (idleMs < INDEX_AFTER_IDLE_MS) {
     scheduleIndexing(INDEX_AFTER_IDLE_MS - idleMs);
+    return;
+  }
+  if (writerLoad.share(now) >= INDEX_MAX_WRITER_LOAD) {
+    scheduleIndexing(INDEX_AFTER_IDLE_MS);
     return;
   }
   try {
