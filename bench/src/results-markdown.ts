@@ -5,6 +5,7 @@ import type { CpuDelivery } from './cpu-delivery.js';
  */
 import type { ServerUsage, IngestResults, Latency, StoredCheck } from './ingest-bench.js';
 import type { PayloadStats } from './payload-generator.js';
+import { HERON_NODE_FLAGS, startedWithHeronFlags } from '../../packages/server/dist/node-flags.js';
 import { QUERY_TARGETS, type QueryResults, type QueryTiming } from './query-bench.js';
 import { MAIN_PROJECT, SECOND_PROJECT, formatDuration } from './query-store-generator.js';
 import {
@@ -121,7 +122,12 @@ export function renderIngestSection(input: {
       `server data on ${m.dataFilesystem}. CPU calibration: ${m.calibration}.`,
     ...(m.cpuDelivery ? [cpuDeliveryLine(m.cpuDelivery)] : []),
     `- **Server:** \`heron serve\` (fresh working directory per run), SQLite WAL, synchronous=${s.sqliteSynchronous}, ` +
-      'acknowledged only after commit (group commit), default limits.',
+      'acknowledged only after commit (group commit in the writer thread), default limits, ' +
+      `node started with \`${HERON_NODE_FLAGS.join(' ')}\` as \`heron serve\` is` +
+      // The decode-only run happens in the benchmark's own process (npm run bench passes them).
+      (startedWithHeronFlags()
+        ? ' (the decode-only run too).'
+        : '; the decode-only run without them.'),
     `- **Payload:** OTLP protobuf over HTTP/1.1, ${int(p.spansPerRequest)} spans per request ` +
       `(${int(p.tracesPerRequest)} traces of CHAIN → RETRIEVER with 4 documents, LLM with 3 messages and token counts, TOOL), ` +
       `${(p.requestBytes / 1e6).toFixed(2)} MB per request, **${int(p.bytesPerSpan)} B per span** on average ` +
