@@ -56,6 +56,7 @@ import { getRetentionPolicy } from './sqlite-retention.js';
 import { existingSpanKeys, findSpansBySpanId, getSpanByRowid } from './sqlite-span-reads.js';
 import { getSessionsBy, getTraceBy } from './sqlite-trace-reads.js';
 import type { WriterRequest, WriterResponse, WriterWorkerData } from './sqlite-writer-worker.js';
+import type { CheckpointerWorkerData } from './sqlite-checkpointer-worker.js';
 
 /** Reader threads by default: one per core, at least 2 (so one long read never blocks all). */
 export const DEFAULT_READER_THREADS = Math.max(2, availableParallelism());
@@ -95,6 +96,7 @@ export class SqliteStore implements Store {
   private readonly reader: Database.Database;
   private readonly reads: ReadPool;
   private readonly worker: Worker;
+  private readonly checkpointer: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextRequestId = 1;
   private closed = false;
@@ -130,6 +132,17 @@ export class SqliteStore implements Store {
       maxBatchSpans: options.maxBatchSpans ?? DEFAULT_MAX_BATCH_SPANS,
     };
     this.worker = new Worker(new URL('./sqlite-writer-worker.js', import.meta.url), { workerData });
+    const checkpointerData: CheckpointerWorkerData = {
+      path: options.path,
+      synchronous: options.synchronous,
+    };
+    this.checkpointer = new Worker(new URL('./sqlite-checkpointer-worker.js', import.meta.url), {
+      workerData: checkpointerData,
+    });
+    // Not fatal: the writer's own checkpoint keeps the log bounded without it.
+    this.checkpointer.on('error', (error) =>
+      console.error(`heron: checkpointer: ${error.message}`),
+    );
     this.worker.on('message', (response: WriterResponse) => {
       const pending = this.pending.get(response.id);
       if (!pending) return;
@@ -393,6 +406,11 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // The checkpointer first, so that the writer's connection is the last one and closing it
+    // checkpoints the whole log into the database file.
+    const checkpointerExited = new Promise((resolve) => this.checkpointer.once('exit', resolve));
+    this.checkpointer.postMessage('close');
+    await checkpointerExited;
     const exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.postMessage('close');
     await exited;

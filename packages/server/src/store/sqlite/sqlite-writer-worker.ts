@@ -18,6 +18,8 @@ import { WRITE_OPERATIONS } from './write-operations.js';
 
 /** Page cache of the writer's connection (KiB); readers keep SQLite's default. */
 const WRITER_CACHE_KIB = 64 * 1024;
+/** Log pages after which the writer checkpoints itself (256 MiB of 16 KiB pages). */
+const WRITER_CHECKPOINT_PAGES = 16_384;
 
 /**
  * The search index is filled only while ingestion is light: the writer has had no request for
@@ -50,6 +52,12 @@ const { path, synchronous, searchTextMaxChars, maxBatchSpans } = workerData as W
 const db = openSqlite(path, synchronous);
 // Index pages stay cached between transactions instead of being read back for each one.
 db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
+// The checkpointer thread copies the log into the database file as it grows
+// (sqlite-checkpointer-worker.ts); the writer's own checkpoint, rarely needed, restarts the log
+// and bounds its size. The log file is not cut back after a burst: rewriting pages the file
+// already has costs less than growing it again (a truncation took 30 ms of the writer's time),
+// and it is removed when Heron stops.
+db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
 const spanWriter = new SpanBatchWriter(db);
 const groupCommit = new SpanGroupCommit((rows) => spanWriter.writeRows(rows), maxBatchSpans);
 const searchIndexer = new SearchIndexer(db, searchTextMaxChars);
