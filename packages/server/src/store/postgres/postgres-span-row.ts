@@ -1,6 +1,7 @@
 /**
  * SpanRecord → the values the PostgreSQL writer inserts into `spans`, column by column (the
- * writer sends one array per column and unnests them: one statement, any number of rows).
+ * writer sends one binary array per column and unnests them: one statement, any number of rows;
+ * postgres-binary-array.ts).
  *
  * Same columns and derived values as the SQLite row (sqlite/span-row.ts), plus the folded search
  * text. PostgreSQL refuses two things SQLite stores: NUL characters in text, and NUL or lone
@@ -10,9 +11,10 @@
 import { foldForSearch, spanSearchText } from '../../spans/span-search-text.js';
 import type { SpanRecord } from '../../spans/span-record.js';
 import { spanCostValues } from '../../spans/prices/span-cost-columns.js';
+import type { PgBinaryElementType } from './postgres-binary-array.js';
 
 /** The `spans` columns the writer fills (besides trace_rowid and project_id), with their types. */
-export const PG_SPAN_COLUMNS = [
+export const PG_SPAN_COLUMNS: readonly (readonly [string, PgBinaryElementType])[] = [
   ['trace_id', 'text'],
   ['span_id', 'text'],
   ['parent_id', 'text'],
@@ -49,12 +51,10 @@ export const PG_SPAN_COLUMNS = [
   ['cost_completion', 'double precision'],
   ['cost_details', 'text'],
   ['cost_price_id', 'text'],
-] as const;
+];
 
-export type PgSpanColumn = (typeof PG_SPAN_COLUMNS)[number][0];
-
-/** Values in PG_SPAN_COLUMNS order; bigints as decimal strings, JSON as text. */
-export type PgSpanValues = (string | number | null)[];
+/** Values in PG_SPAN_COLUMNS order; times as bigints, JSON as text. */
+export type PgSpanValues = (string | number | bigint | null)[];
 
 const REPLACEMENT = '\ufffd';
 
@@ -107,8 +107,8 @@ export function toPgSpanValues(
     pgText(span.name),
     span.spanKind,
     span.otelKind,
-    span.startTimeUnixNano.toString(),
-    span.endTimeUnixNano.toString(),
+    span.startTimeUnixNano,
+    span.endTimeUnixNano,
     span.latencyMs,
     span.statusCode,
     pgText(span.statusMessage),

@@ -30,6 +30,11 @@ import type { SpanRecord } from '../../spans/span-record.js';
 import type { InsertSpansResult } from '../store.js';
 import { countSpansPerTrace } from '../store-change.js';
 import type { PostgresChangeNotices } from './postgres-change-notices.js';
+import {
+  pgBinaryArray,
+  type PgBinaryElementType,
+  type PgBinaryValue,
+} from './postgres-binary-array.js';
 import { PG_SPAN_COLUMNS, pgText, toPgSpanValues, type PgSpanValues } from './postgres-span-row.js';
 import { recomputeLockedTraces, type LockedTrace } from './postgres-trace-rollup.js';
 import { DEFAULT_WRITE_ATTEMPTS, inWriteTransaction } from './postgres-transaction.js';
@@ -59,6 +64,13 @@ interface BatchTrace {
   startTime: bigint;
   endTime: bigint;
 }
+
+/** Element type of each parameter of SPAN_UPSERT_SQL. */
+const SPAN_UPSERT_TYPES: PgBinaryElementType[] = [
+  'bigint',
+  'bigint',
+  ...PG_SPAN_COLUMNS.map(([, type]) => type),
+];
 
 const SPAN_UPSERT_SQL = (() => {
   const names = PG_SPAN_COLUMNS.map(([name]) => name);
@@ -191,14 +203,17 @@ export class PostgresSpanWriter {
     const traceRows = new Map(locked.map((row) => [row.trace_id, row]));
 
     // 3. Spans: one multi-row upsert; each span joins its trace's project.
-    const columns: unknown[][] = [[], [], ...PG_SPAN_COLUMNS.map(() => [])];
+    const columns: PgBinaryValue[][] = [[], [], ...PG_SPAN_COLUMNS.map(() => [])];
     for (const span of batchSpans) {
       const trace = traceRows.get(span.traceId)!;
       columns[0]!.push(trace.id);
       columns[1]!.push(trace.project_id);
       for (let i = 0; i < span.values.length; i++) columns[i + 2]!.push(span.values[i]);
     }
-    await client.query(SPAN_UPSERT_SQL, columns);
+    await client.query(
+      SPAN_UPSERT_SQL,
+      columns.map((values, i) => pgBinaryArray(SPAN_UPSERT_TYPES[i]!, values)),
+    );
 
     // 4–5. Trace rollups from the stored spans, then the sessions they are in.
     await recomputeLockedTraces(client, locked);
