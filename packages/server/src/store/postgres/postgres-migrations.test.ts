@@ -91,6 +91,8 @@ describe('PostgreSQL migrations', { skip }, () => {
       'document_annotations',
       'annotation_configs',
       'project_annotation_configs',
+      'span_search',
+      'span_search_queue',
       'heron_migrations',
     ]) {
       assert.ok(tables.includes(table), `table ${table} exists`);
@@ -100,15 +102,20 @@ describe('PostgreSQL migrations', { skip }, () => {
       [schema],
     );
     const byName = new Map(indexes.map((row) => [row.indexname, row.indexdef]));
-    assert.match(byName.get('spans_search_input') ?? '', /USING gin .*gin_trgm_ops/);
-    assert.match(byName.get('spans_search_output') ?? '', /USING gin .*gin_trgm_ops/);
+    assert.match(byName.get('span_search_input') ?? '', /USING gin .*gin_trgm_ops/);
+    assert.match(byName.get('span_search_output') ?? '', /USING gin .*gin_trgm_ops/);
+    // The queue is scanned, never trigram-indexed: that is what keeps ingestion cheap.
+    assert.deepEqual(
+      [...byName.keys()].filter((name) => name.startsWith('span_search_queue')),
+      ['span_search_queue_pkey'],
+    );
     assert.match(byName.get('spans_trace_id_span_id_key') ?? '', /UNIQUE .*\(trace_id, span_id\)/);
     assert.match(byName.get('traces_trace_id_key') ?? '', /UNIQUE/);
     assert.match(byName.get('sessions_project_id_session_id_key') ?? '', /UNIQUE/);
 
     const columns = await query<{ table_name: string; column_name: string; data_type: string }>(
       `SELECT table_name, column_name, data_type FROM information_schema.columns
-       WHERE table_schema = $1 AND table_name IN ('spans', 'traces')`,
+       WHERE table_schema = $1 AND table_name IN ('spans', 'traces', 'span_search')`,
       [schema],
     );
     const type = (table: string, column: string) =>
@@ -116,7 +123,8 @@ describe('PostgreSQL migrations', { skip }, () => {
     assert.equal(type('spans', 'start_time'), 'bigint');
     assert.equal(type('spans', 'attributes'), 'jsonb');
     assert.equal(type('spans', 'resource_attributes'), 'jsonb');
-    assert.equal(type('spans', 'search_text_input'), 'text');
+    assert.equal(type('span_search', 'input'), 'text');
+    assert.equal(type('spans', 'search_text_input'), undefined, 'search text lives in span_search');
     assert.equal(type('traces', 'cost'), 'double precision');
 
     const configs = await query<{ name: string; type: string; config: unknown }>(

@@ -3,8 +3,8 @@
  * writer sends one binary array per column and unnests them: one statement, any number of rows;
  * postgres-binary-array.ts).
  *
- * Same columns and derived values as the SQLite row (sqlite/span-row.ts), plus the folded search
- * text. PostgreSQL refuses two things SQLite stores: NUL characters in text, and NUL or lone
+ * Same columns and derived values as the SQLite row (sqlite/span-row.ts); the folded search text
+ * goes to the search queue instead (toPgSearchText). PostgreSQL refuses two things SQLite stores: NUL characters in text, and NUL or lone
  * surrogate escapes (`\u0000`, `\ud800`) in JSONB. Both become U+FFFD here, so such a span is
  * stored (with that character replaced) instead of failing its whole batch.
  */
@@ -43,8 +43,6 @@ export const PG_SPAN_COLUMNS: readonly (readonly [string, PgBinaryElementType])[
   ['total_tokens', 'bigint'],
   ['input_preview', 'text'],
   ['output_preview', 'text'],
-  ['search_text_input', 'text'],
-  ['search_text_output', 'text'],
   // The span's cost (spans/prices/span-cost-columns.ts).
   ['cost', 'double precision'],
   ['cost_prompt', 'double precision'],
@@ -91,7 +89,6 @@ function count(value: number | null): number | null {
  */
 export function toPgSpanValues(
   span: SpanRecord,
-  searchTextMaxChars: number,
   resourceJson = new Map<object, string>(),
 ): PgSpanValues {
   let resource = resourceJson.get(span.resourceAttributes);
@@ -99,7 +96,6 @@ export function toPgSpanValues(
     resource = pgJson(span.resourceAttributes);
     resourceJson.set(span.resourceAttributes, resource);
   }
-  const search = spanSearchText(span.attributes, searchTextMaxChars);
   return [
     span.traceId,
     span.spanId,
@@ -129,8 +125,23 @@ export function toPgSpanValues(
     count(span.totalTokens),
     pgTextOrNull(span.inputPreview),
     pgTextOrNull(span.outputPreview),
-    pgText(foldForSearch(search.input)),
-    pgText(foldForSearch(search.output)),
     ...spanCostValues(span.cost),
   ];
+}
+
+/**
+ * What full-text search looks at (spans/span-search-text.ts: input.value and the input
+ * messages, output likewise), cut to `searchTextMaxChars` and folded (NFKD, marks dropped, lower
+ * case), so a search means exactly what it means on SQLite in any script. The writer queues it
+ * for the search index (migrations/0008-search-index-queue.sql).
+ */
+export function toPgSearchText(
+  span: SpanRecord,
+  searchTextMaxChars: number,
+): { input: string; output: string } {
+  const search = spanSearchText(span.attributes, searchTextMaxChars);
+  return {
+    input: pgText(foldForSearch(search.input)),
+    output: pgText(foldForSearch(search.output)),
+  };
 }

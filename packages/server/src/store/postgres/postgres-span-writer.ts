@@ -35,7 +35,13 @@ import {
   type PgBinaryElementType,
   type PgBinaryValue,
 } from './postgres-binary-array.js';
-import { PG_SPAN_COLUMNS, pgText, toPgSpanValues, type PgSpanValues } from './postgres-span-row.js';
+import {
+  PG_SPAN_COLUMNS,
+  pgText,
+  toPgSearchText,
+  toPgSpanValues,
+  type PgSpanValues,
+} from './postgres-span-row.js';
 import { recomputeLockedTraces, type LockedTrace } from './postgres-trace-rollup.js';
 import { DEFAULT_WRITE_ATTEMPTS, inWriteTransaction } from './postgres-transaction.js';
 
@@ -54,6 +60,9 @@ export interface PostgresSpanWriterOptions {
 interface BatchSpan {
   traceId: string;
   values: PgSpanValues;
+  /** Folded search text, queued for the search index. */
+  searchInput: string;
+  searchOutput: string;
 }
 
 /** A trace of the batch. */
@@ -70,8 +79,17 @@ const SPAN_UPSERT_TYPES: PgBinaryElementType[] = [
   'bigint',
   'bigint',
   ...PG_SPAN_COLUMNS.map(([, type]) => type),
+  'text',
+  'text',
 ];
 
+/**
+ * The spans (one multi-row upsert), their search text queued for the search index, and the
+ * indexed text of spans sent again removed — the index must not answer for a span's old text
+ * (migrations/0008-search-index-queue.sql). `xmax = 0` tells a row this statement inserted from
+ * one it updated: an updated row's new version carries this transaction's row lock in xmax.
+ * A span sent again with no text still gets an (empty) queue row, replacing any queued text.
+ */
 const SPAN_UPSERT_SQL = (() => {
   const names = PG_SPAN_COLUMNS.map(([name]) => name);
   const columns = ['trace_rowid', 'project_id', ...names];
@@ -84,10 +102,22 @@ const SPAN_UPSERT_SQL = (() => {
     .filter((c) => c !== 'trace_id' && c !== 'span_id')
     .map((c) => `${c} = EXCLUDED.${c}`)
     .join(', ');
+  const param = (name: string) => `$${names.indexOf(name) + 3}`;
+  const input = `$${PG_SPAN_COLUMNS.length + 3}`;
+  const output = `$${PG_SPAN_COLUMNS.length + 4}`;
   return (
-    `INSERT INTO spans (${columns.join(', ')}) ` +
+    `WITH upserted AS (INSERT INTO spans (${columns.join(', ')}) ` +
     `SELECT * FROM unnest(${arrays.join(', ')}) ` +
-    `ON CONFLICT (trace_id, span_id) DO UPDATE SET ${updates}`
+    `ON CONFLICT (trace_id, span_id) DO UPDATE SET ${updates} ` +
+    'RETURNING id, trace_id, span_id, NOT (xmax = 0) AS resent), ' +
+    'queued AS (INSERT INTO span_search_queue (span_rowid, input, output) ' +
+    'SELECT u.id, t.input, t.output FROM upserted AS u ' +
+    `JOIN unnest(${param('trace_id')}::text[], ${param('span_id')}::text[], ` +
+    `${input}::text[], ${output}::text[]) AS t(trace_id, span_id, input, output) ` +
+    'ON t.trace_id = u.trace_id AND t.span_id = u.span_id ' +
+    "WHERE t.input <> '' OR t.output <> '' OR u.resent " +
+    'ON CONFLICT (span_rowid) DO UPDATE SET input = EXCLUDED.input, output = EXCLUDED.output) ' +
+    'DELETE FROM span_search WHERE span_rowid IN (SELECT id FROM upserted WHERE resent)'
   );
 })();
 
@@ -145,8 +175,14 @@ export class PostgresSpanWriter {
     const byKey = new Map<string, BatchSpan>();
     const traces = new Map<string, BatchTrace>();
     for (const span of spans) {
-      const values = toPgSpanValues(span, this.searchTextMaxChars, resourceJson);
-      byKey.set(`${span.traceId}:${span.spanId}`, { traceId: span.traceId, values });
+      const values = toPgSpanValues(span, resourceJson);
+      const search = toPgSearchText(span, this.searchTextMaxChars);
+      byKey.set(`${span.traceId}:${span.spanId}`, {
+        traceId: span.traceId,
+        values,
+        searchInput: search.input,
+        searchOutput: search.output,
+      });
       const trace = traces.get(span.traceId);
       if (trace === undefined) {
         traces.set(span.traceId, {
@@ -202,13 +238,17 @@ export class PostgresSpanWriter {
     ).rows;
     const traceRows = new Map(locked.map((row) => [row.trace_id, row]));
 
-    // 3. Spans: one multi-row upsert; each span joins its trace's project.
-    const columns: PgBinaryValue[][] = [[], [], ...PG_SPAN_COLUMNS.map(() => [])];
+    // 3. Spans: one multi-row upsert; each span joins its trace's project. Their search text
+    //    goes to the search queue in the same statement.
+    const columns: PgBinaryValue[][] = [[], [], ...PG_SPAN_COLUMNS.map(() => []), [], []];
+    const searchColumn = PG_SPAN_COLUMNS.length + 2;
     for (const span of batchSpans) {
       const trace = traceRows.get(span.traceId)!;
       columns[0]!.push(trace.id);
       columns[1]!.push(trace.project_id);
       for (let i = 0; i < span.values.length; i++) columns[i + 2]!.push(span.values[i]);
+      columns[searchColumn]!.push(span.searchInput);
+      columns[searchColumn + 1]!.push(span.searchOutput);
     }
     await client.query(
       SPAN_UPSERT_SQL,
