@@ -2,13 +2,16 @@
  * The PostgreSQL ingest write path: a batch of spans and the rollups of every trace and session
  * it touches, in one transaction, correct when several Heron processes write at once.
  *
- * Rollups mean exactly what they mean on SQLite (sqlite/span-batch-writer.ts, trace-rollup.ts),
- * and are always recomputed from the stored rows, never incremented:
+ * Rollups mean exactly what they mean on SQLite (sqlite/span-batch-writer.ts, trace-rollup.ts):
  * - trace: start, end, span count, error count, token sums over LLM spans only, root span (the
  *   span without a parent, else the earliest span whose parent is not stored; ties by span id),
  *   session (the session.id of its earliest span that has one);
  * - session: first start, last end and number of its traces; a session left without traces is
  *   deleted.
+ * A trace the batch creates gets its rollup from the batch's spans (postgres-batch-rollup.ts):
+ * no other spans of it can be stored. A trace that existed is recomputed from its stored rows,
+ * never incremented. A session only new traces join is updated by adding them (first start,
+ * last end, count) under its row lock; any other touched session is recomputed.
  *
  * Multi-writer safety. Another process may be writing spans of the same traces, or traces of
  * the same sessions, at the same moment. So:
@@ -19,10 +22,16 @@
  *   spans are written, and the session rows before their rollups are computed, each in one
  *   statement in a fixed order, so two writers sharing traces or sessions queue up behind each
  *   other instead of deadlocking, and the second one recomputes after the first has committed;
+ *   a trace this batch created cannot get spans from another writer before this commit (that
+ *   writer waits for the row), which is why its batch rollup is its rollup;
  * - a rollup is recomputed by a statement that starts after its row's lock is held: under READ
- *   COMMITTED that statement's snapshot includes everything the previous holder committed.
+ *   COMMITTED that statement's snapshot includes everything the previous holder committed, and
+ *   an addition to a session is made by the statement that takes its lock, on its latest row.
  * Locks are always taken in the order projects → traces → sessions. A serialization failure or
  * deadlock (possible against other kinds of writes) retries the whole batch a few times.
+ *
+ * Search text goes to the search queue in the span's transaction; the index is filled later
+ * (postgres-search-indexer.ts).
  */
 import type pg from 'pg';
 import { DEFAULT_SEARCH_TEXT_MAX_CHARS } from '../../spans/span-search-text.js';
@@ -42,7 +51,9 @@ import {
   toPgSpanValues,
   type PgSpanValues,
 } from './postgres-span-row.js';
-import { recomputeLockedTraces, type LockedTrace } from './postgres-trace-rollup.js';
+import { settleRollups, type CreatedTrace, type LockedTrace } from './postgres-trace-rollup.js';
+import { batchTraceRollup } from './postgres-batch-rollup.js';
+import type { TraceRollup } from '../sqlite/trace-rollup.js';
 import { DEFAULT_WRITE_ATTEMPTS, inWriteTransaction } from './postgres-transaction.js';
 
 export { DEFAULT_WRITE_ATTEMPTS };
@@ -59,6 +70,7 @@ export interface PostgresSpanWriterOptions {
 /** One span per (trace_id, span_id), ready to write. */
 interface BatchSpan {
   traceId: string;
+  record: SpanRecord;
   values: PgSpanValues;
   /** Folded search text, queued for the search index. */
   searchInput: string;
@@ -70,8 +82,8 @@ interface BatchTrace {
   traceId: string;
   /** The project its first span in the batch names (used only if the trace is new). */
   projectName: string;
-  startTime: bigint;
-  endTime: bigint;
+  /** Its rollup over the batch's spans: the trace's rollup if the batch creates it. */
+  rollup: TraceRollup;
 }
 
 /** Element type of each parameter of SPAN_UPSERT_SQL. */
@@ -122,17 +134,28 @@ const SPAN_UPSERT_SQL = (() => {
 })();
 
 // Creates the batch's traces or locks the existing ones, row by row in trace_id order (the
-// fixed order is what keeps two writers from deadlocking). The no-op update takes the row lock
-// (FOR NO KEY UPDATE, which still lets other writers' foreign-key checks through) and makes
-// RETURNING give the stored row: a trace keeps the project it was created in.
+// fixed order is what keeps two writers from deadlocking). A new trace is inserted with its
+// final rollup (postgres-batch-rollup.ts). For an existing one, the no-op update takes the row
+// lock (FOR NO KEY UPDATE, which still lets other writers' foreign-key checks through) and makes
+// RETURNING give the stored row: a trace keeps the project it was created in. `created` tells
+// the two apart: the new version of an updated row carries this transaction's lock in xmax.
 const LOCK_TRACES_SQL = `
-  INSERT INTO traces (trace_id, project_id, start_time, end_time)
-  SELECT t.trace_id, t.project_id, t.start_time, t.end_time
-  FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[])
-    AS t(trace_id, project_id, start_time, end_time)
+  INSERT INTO traces (trace_id, project_id, start_time, end_time, span_count, error_count,
+    prompt_tokens, completion_tokens, total_tokens, cost, cost_prompt, cost_completion,
+    root_span_id)
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::integer[],
+    $6::integer[], $7::bigint[], $8::bigint[], $9::bigint[], $10::double precision[],
+    $11::double precision[], $12::double precision[], $13::text[])
+    AS t(trace_id, project_id, start_time, end_time, span_count, error_count, prompt_tokens,
+      completion_tokens, total_tokens, cost, cost_prompt, cost_completion, root_span_id)
   ORDER BY t.trace_id
   ON CONFLICT (trace_id) DO UPDATE SET span_count = traces.span_count
-  RETURNING id, trace_id, project_id, session_rowid`;
+  RETURNING id, trace_id, project_id, session_rowid, xmax = 0 AS created`;
+
+/** A trace row as the writer locked it, and whether this transaction created it. */
+interface WriterLockedTrace extends LockedTrace {
+  created: boolean;
+}
 
 export class PostgresSpanWriter {
   private readonly searchTextMaxChars: number;
@@ -173,30 +196,32 @@ export class PostgresSpanWriter {
     // A span sent twice in one batch is stored once, with its last version (as on SQLite; one
     // INSERT … ON CONFLICT statement may not touch the same row twice anyway).
     const byKey = new Map<string, BatchSpan>();
-    const traces = new Map<string, BatchTrace>();
+    const projectNames = new Map<string, string>();
     for (const span of spans) {
       const values = toPgSpanValues(span, resourceJson);
       const search = toPgSearchText(span, this.searchTextMaxChars);
       byKey.set(`${span.traceId}:${span.spanId}`, {
         traceId: span.traceId,
+        record: span,
         values,
         searchInput: search.input,
         searchOutput: search.output,
       });
-      const trace = traces.get(span.traceId);
-      if (trace === undefined) {
-        traces.set(span.traceId, {
-          traceId: span.traceId,
-          projectName: pgText(span.projectName),
-          startTime: span.startTimeUnixNano,
-          endTime: span.endTimeUnixNano,
-        });
-      } else {
-        if (span.startTimeUnixNano < trace.startTime) trace.startTime = span.startTimeUnixNano;
-        if (span.endTimeUnixNano > trace.endTime) trace.endTime = span.endTimeUnixNano;
-      }
+      if (!projectNames.has(span.traceId)) projectNames.set(span.traceId, pgText(span.projectName));
     }
-    return { batchSpans: [...byKey.values()], traces: [...traces.values()] };
+    const batchSpans = [...byKey.values()];
+    const spansOfTrace = new Map<string, SpanRecord[]>();
+    for (const span of batchSpans) {
+      const list = spansOfTrace.get(span.traceId);
+      if (list === undefined) spansOfTrace.set(span.traceId, [span.record]);
+      else list.push(span.record);
+    }
+    const traces = [...projectNames].map(([traceId, projectName]) => ({
+      traceId,
+      projectName,
+      rollup: batchTraceRollup(spansOfTrace.get(traceId)!),
+    }));
+    return { batchSpans, traces };
   }
 
   private async write(
@@ -227,13 +252,36 @@ export class PostgresSpanWriter {
       for (const row of rows) projectIds.set(row.name, row.id);
     }
 
-    // 2. Traces: created or locked.
+    // 2. Traces: created (with their rollups) or locked.
+    const column = <T extends PgBinaryValue>(
+      type: PgBinaryElementType,
+      of: (r: TraceRollup) => T,
+    ) =>
+      pgBinaryArray(
+        type,
+        traces.map((t) => of(t.rollup)),
+      );
     const locked = (
-      await client.query<LockedTrace>(LOCK_TRACES_SQL, [
-        traces.map((t) => t.traceId),
-        traces.map((t) => projectIds.get(t.projectName)),
-        traces.map((t) => t.startTime.toString()),
-        traces.map((t) => t.endTime.toString()),
+      await client.query<WriterLockedTrace>(LOCK_TRACES_SQL, [
+        pgBinaryArray(
+          'text',
+          traces.map((t) => t.traceId),
+        ),
+        pgBinaryArray(
+          'bigint',
+          traces.map((t) => projectIds.get(t.projectName)),
+        ),
+        column('bigint', (r) => r.startTime),
+        column('bigint', (r) => r.endTime),
+        column('integer', (r) => r.spanCount),
+        column('integer', (r) => r.errorCount),
+        column('bigint', (r) => r.promptTokens),
+        column('bigint', (r) => r.completionTokens),
+        column('bigint', (r) => r.totalTokens),
+        column('double precision', (r) => r.cost),
+        column('double precision', (r) => r.costPrompt),
+        column('double precision', (r) => r.costCompletion),
+        column('text', (r) => r.rootSpanId),
       ])
     ).rows;
     const traceRows = new Map(locked.map((row) => [row.trace_id, row]));
@@ -255,8 +303,26 @@ export class PostgresSpanWriter {
       columns.map((values, i) => pgBinaryArray(SPAN_UPSERT_TYPES[i]!, values)),
     );
 
-    // 4–5. Trace rollups from the stored spans, then the sessions they are in.
-    await recomputeLockedTraces(client, locked);
+    // 4–5. Rollups of the traces that existed from their stored spans, then the sessions the
+    //      batch's traces are in (or were in).
+    const rollups = new Map(traces.map((t) => [t.traceId, t.rollup]));
+    const created: CreatedTrace[] = [];
+    for (const row of locked) {
+      const rollup = rollups.get(row.trace_id)!;
+      if (!row.created || rollup.sessionId === null) continue;
+      created.push({
+        id: row.id,
+        project_id: row.project_id,
+        session_id: pgText(rollup.sessionId),
+        start_time: rollup.startTime,
+        end_time: rollup.endTime,
+      });
+    }
+    await settleRollups(
+      client,
+      locked.filter((row) => !row.created),
+      created,
+    );
 
     // 6. The live-update notice, delivered by PostgreSQL only if this transaction commits.
     await this.changeNotices?.spansCommitted(
