@@ -127,6 +127,21 @@ describe('PostgreSQL migrations', { skip }, () => {
     assert.equal(type('spans', 'search_text_input'), undefined, 'search text lives in span_search');
     assert.equal(type('traces', 'cost'), 'double precision');
 
+    // Wide columns are compressed with lz4 when the server has it (this one is asked first).
+    const lz4 = await query('SET default_toast_compression = lz4').then(
+      () => true,
+      () => false,
+    );
+    const compression = await query<{ attname: string; attcompression: string }>(
+      `SELECT attname, attcompression FROM pg_attribute
+       WHERE attrelid = $1::regclass AND attname IN ('attributes', 'input_preview')`,
+      [`${quoteIdent(schema)}.spans`],
+    );
+    assert.deepEqual(
+      compression.map((row) => row.attcompression),
+      lz4 ? ['l', 'l'] : ['', ''],
+    );
+
     const configs = await query<{ name: string; type: string; config: unknown }>(
       `SELECT name, type, config FROM ${quoteIdent(schema)}.annotation_configs`,
     );
