@@ -41,47 +41,91 @@ export type PgBinaryValue = string | number | bigint | null | undefined;
  * of text/jsonb arrays are written as they are; numbers of integer arrays must be integers.
  */
 export function pgBinaryArray(type: PgBinaryElementType, values: readonly PgBinaryValue[]): Buffer {
-  const writer = new ArrayWriter(estimateBytes(type, values));
+  return type === 'text' || type === 'jsonb' ? textArray(type, values) : numberArray(type, values);
+}
+
+/**
+ * Text in two passes: UTF-8 lengths first, so the buffer is allocated once at its exact size
+ * (a batch's column is megabytes; growing it would copy it over and over).
+ */
+function textArray(type: 'text' | 'jsonb', values: readonly PgBinaryValue[]): Buffer {
+  const versionBytes = type === 'jsonb' ? 1 : 0;
+  const strings: (string | null)[] = new Array<string | null>(values.length);
+  const lengths = new Int32Array(values.length);
+  let size = HEADER_BYTES;
+  let hasNull = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === null || value === undefined) {
+      strings[i] = null;
+      hasNull = 1;
+      size += 4;
+      continue;
+    }
+    const text = String(value);
+    strings[i] = text;
+    lengths[i] = Buffer.byteLength(text, 'utf8');
+    size += 4 + versionBytes + lengths[i]!;
+  }
+  const buffer = Buffer.allocUnsafe(size);
+  writeHeader(buffer, ELEMENT_OID[type], hasNull, values.length);
+  let at = HEADER_BYTES;
+  for (let i = 0; i < strings.length; i++) {
+    const text = strings[i];
+    if (text === null) {
+      buffer.writeInt32BE(-1, at);
+      at += 4;
+      continue;
+    }
+    buffer.writeInt32BE(lengths[i]! + versionBytes, at);
+    at += 4;
+    if (versionBytes) buffer[at++] = JSONB_VERSION;
+    at += buffer.write(text!, at, lengths[i]!, 'utf8');
+  }
+  return buffer;
+}
+
+/** Numbers: a length and 4 or 8 bytes each, so the size is known up front. */
+function numberArray(
+  type: 'bigint' | 'integer' | 'double precision',
+  values: readonly PgBinaryValue[],
+): Buffer {
+  const width = type === 'integer' ? 4 : 8;
+  let size = HEADER_BYTES;
   let hasNull = 0;
   for (const value of values) {
     if (value === null || value === undefined) {
-      writer.int32(-1);
       hasNull = 1;
+      size += 4;
+    } else {
+      size += 4 + width;
+    }
+  }
+  const buffer = Buffer.allocUnsafe(size);
+  writeHeader(buffer, ELEMENT_OID[type], hasNull, values.length);
+  let at = HEADER_BYTES;
+  for (const value of values) {
+    if (value === null || value === undefined) {
+      buffer.writeInt32BE(-1, at);
+      at += 4;
       continue;
     }
-    switch (type) {
-      case 'text':
-        writer.text(String(value), false);
-        break;
-      case 'jsonb':
-        writer.text(String(value), true);
-        break;
-      case 'bigint':
-        writer.int32(8);
-        writer.int64(value);
-        break;
-      case 'integer':
-        writer.int32(4);
-        writer.int32(checkedInt32(value));
-        break;
-      case 'double precision':
-        writer.int32(8);
-        writer.float64(Number(value));
-        break;
-    }
+    buffer.writeInt32BE(width, at);
+    at += 4;
+    if (type === 'integer') buffer.writeInt32BE(checkedInt32(value), at);
+    else if (type === 'bigint') writeInt64(buffer, at, value);
+    else buffer.writeDoubleBE(Number(value), at);
+    at += width;
   }
-  return writer.finish(ELEMENT_OID[type], hasNull, values.length);
+  return buffer;
 }
 
-/** Bytes for the fixed parts and one byte per string character (grown when text needs more). */
-function estimateBytes(type: PgBinaryElementType, values: readonly PgBinaryValue[]): number {
-  let bytes = HEADER_BYTES + values.length * 4;
-  if (type === 'text' || type === 'jsonb') {
-    for (const value of values) if (typeof value === 'string') bytes += value.length + 1;
-  } else {
-    bytes += values.length * 8;
-  }
-  return bytes;
+function writeHeader(buffer: Buffer, elementOid: number, hasNull: number, length: number): void {
+  buffer.writeInt32BE(1, 0);
+  buffer.writeInt32BE(hasNull, 4);
+  buffer.writeInt32BE(elementOid, 8);
+  buffer.writeInt32BE(length, 12);
+  buffer.writeInt32BE(1, 16);
 }
 
 function checkedInt32(value: string | number | bigint): number {
@@ -92,71 +136,19 @@ function checkedInt32(value: string | number | bigint): number {
   return n;
 }
 
-class ArrayWriter {
-  private buffer: Buffer;
-  private offset = HEADER_BYTES;
-
-  constructor(capacity: number) {
-    this.buffer = Buffer.allocUnsafe(Math.max(capacity, HEADER_BYTES));
-  }
-
-  int32(value: number): void {
-    this.ensure(4);
-    this.buffer.writeInt32BE(value, this.offset);
-    this.offset += 4;
-  }
-
-  int64(value: string | number | bigint): void {
-    this.ensure(8);
-    if (typeof value === 'number') {
-      if (!Number.isSafeInteger(value)) {
-        throw new RangeError(`value ${value} is not an integer for type bigint`);
-      }
-      // Two's complement halves; exact for every safe integer, negative ones included.
-      this.buffer.writeInt32BE(Math.floor(value / TWO_32), this.offset);
-      this.buffer.writeUInt32BE(value >>> 0, this.offset + 4);
-    } else {
-      const big = BigInt(value);
-      if (big < INT64_MIN || big > INT64_MAX) {
-        throw new RangeError(`value ${big} is out of range for type bigint`);
-      }
-      this.buffer.writeBigInt64BE(big, this.offset);
+function writeInt64(buffer: Buffer, at: number, value: string | number | bigint): void {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) {
+      throw new RangeError(`value ${value} is not an integer for type bigint`);
     }
-    this.offset += 8;
+    // Two's complement halves; exact for every safe integer, negative ones included.
+    buffer.writeInt32BE(Math.floor(value / TWO_32), at);
+    buffer.writeUInt32BE(value >>> 0, at + 4);
+    return;
   }
-
-  float64(value: number): void {
-    this.ensure(8);
-    this.buffer.writeDoubleBE(value, this.offset);
-    this.offset += 8;
+  const big = BigInt(value);
+  if (big < INT64_MIN || big > INT64_MAX) {
+    throw new RangeError(`value ${big} is out of range for type bigint`);
   }
-
-  /** Length-prefixed UTF-8 (after jsonb's version byte when `json`). */
-  text(value: string, json: boolean): void {
-    // At most 3 bytes per UTF-16 code unit; strings are usually short enough not to grow.
-    this.ensure(4 + 1 + value.length * 3);
-    const start = this.offset;
-    let at = start + 4;
-    if (json) this.buffer[at++] = JSONB_VERSION;
-    const written = this.buffer.write(value, at, 'utf8');
-    this.buffer.writeInt32BE(at + written - start - 4, start);
-    this.offset = at + written;
-  }
-
-  finish(elementOid: number, hasNull: number, length: number): Buffer {
-    const b = this.buffer;
-    b.writeInt32BE(1, 0);
-    b.writeInt32BE(hasNull, 4);
-    b.writeInt32BE(elementOid, 8);
-    b.writeInt32BE(length, 12);
-    b.writeInt32BE(1, 16);
-    return b.subarray(0, this.offset);
-  }
-
-  private ensure(bytes: number): void {
-    if (this.offset + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.offset + bytes));
-    this.buffer.copy(grown, 0, 0, this.offset);
-    this.buffer = grown;
-  }
+  buffer.writeBigInt64BE(big, at);
 }

@@ -143,6 +143,22 @@ describe('PostgreSQL search index', { skip }, () => {
     assert.deepEqual(await find('number 142', 'many'), [spanIdOf(1421)]);
   });
 
+  it('leaves the emptied queue with no pages for searches to scan', async () => {
+    const spans = Array.from({ length: 150 }, (_, i) =>
+      twoSpanTrace(500 + i, 'burst', { input: `burst ${i} ${'padding '.repeat(40)}` }),
+    ).flat();
+    await store.insertSpans(spans);
+    const size = async () =>
+      Number(
+        (await db.pool.query<{ b: string }>("SELECT pg_relation_size('span_search_queue') AS b"))
+          .rows[0]!.b,
+      );
+    assert.ok((await size()) > 0, 'the burst filled pages of the queue');
+    await store.searchIndexer.catchUp();
+    assert.equal(await size(), 0, 'truncated once indexed');
+    assert.deepEqual(await find('burst 149', 'burst'), [spanIdOf(6491)]);
+  });
+
   it('indexes in the background only once this node’s writes pause', async () => {
     const indexer = new PostgresSearchIndexer(db.newPool(), { quietMs: 50, pollMs: 20 });
     await store.insertSpans(twoSpanTrace(40, 'quiet', { input: 'Paris-Brest' }));

@@ -35,6 +35,16 @@ WHERE search_text_input <> '' OR search_text_output <> '';
 CREATE INDEX span_search_input ON span_search USING gin (input gin_trgm_ops);
 CREATE INDEX span_search_output ON span_search USING gin (output gin_trgm_ops);
 
+-- A search is `spans.id IN (ids from span_search and the queue)`. Whether PostgreSQL fetches the
+-- few matching spans by id or walks the project's newest spans until a page is full depends on
+-- how many matches it expects, which it estimates from these columns' histograms: with the
+-- default 100 entries a word on 0.1 % of spans was taken for 1 %, and the walk read 60,000 spans
+-- of a 1M-span store for one page (100 ms instead of a few). 1,000 entries estimate such words
+-- within their order of magnitude (ANALYZE samples more rows, a few seconds per million spans).
+ALTER TABLE span_search
+  ALTER COLUMN input SET STATISTICS 1000,
+  ALTER COLUMN output SET STATISTICS 1000;
+
 DROP INDEX spans_search_input;
 DROP INDEX spans_search_output;
 ALTER TABLE spans DROP COLUMN search_text_input, DROP COLUMN search_text_output;
