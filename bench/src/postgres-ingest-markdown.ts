@@ -93,7 +93,7 @@ export function renderPostgresIngestSection(input: {
         ? `on this machine (its CPU is counted from /proc: every \`postgres\` process, and the backends connected to the benchmark's servers).`
         : 'not on this machine (its CPU is not measured).'),
     '- **Server:** `heron serve` with `HERON_SQL_DATABASE_URL`, each run in a fresh schema (`bench_ingest_…`, dropped afterwards), ' +
-      'default settings (10 pooled connections per node), acknowledged only after commit.',
+      'default settings (10 pooled connections per node, 2 ingest batches committing at once), acknowledged only after commit.',
     `- **Payload:** as in the SQLite ingest section: OTLP protobuf over HTTP/1.1, ${int(p.spansPerRequest)} spans per request, ` +
       `${(p.requestBytes / 1e6).toFixed(2)} MB per request, ${int(p.bytesPerSpan)} B per span on average.`,
     `- **Runs:** one node at max throughput (${s.connections} keep-alive connections sending back to back, ` +

@@ -60,8 +60,7 @@ export interface WritePathResult {
 const LABELS: [RegExp, string][] = [
   [/INSERT INTO spans/, 'spans upsert + search queue'],
   [/^\s*INSERT INTO traces/, 'traces insert (new traces with their rollup) / lock'],
-  [/^\s*INSERT INTO sessions/, 'sessions upsert (lock + additions)'],
-  [/^\s*UPDATE traces t SET session_rowid/, 'traces: session link'],
+  [/INSERT INTO sessions/, 'sessions: lock, add new traces, link traces to them'],
   [/WITH agg AS/, 'trace rollups recomputed (existing traces)'],
   [/^\s*UPDATE sessions/, 'session rollups recomputed'],
   [/^\s*(INSERT INTO projects|SELECT id, name FROM projects)/, 'projects'],

@@ -6,6 +6,11 @@
  * transaction. So a request is acknowledged only after its spans are durable, yet concurrent
  * requests share the cost of a commit.
  *
+ * `maxConcurrentCommits` batches may be committing at once (PostgreSQL: each on its own
+ * connection, safe as two nodes are; SQLite has one writer, so 1). With 2, the next batch is
+ * prepared in this process while the database writes the previous one, instead of the two
+ * taking turns.
+ *
  * The queue is bounded in spans: past `maxQueuedSpans`, `submit` throws `QueueFullError` at once
  * (the HTTP layer answers 503 + Retry-After, gRPC RESOURCE_EXHAUSTED) instead of growing memory.
  */
@@ -46,6 +51,8 @@ interface Waiting {
 export interface IngestQueueOptions {
   maxQueuedSpans: number;
   maxBatchSpans: number;
+  /** Batches committing at once (default 1). */
+  maxConcurrentCommits?: number;
 }
 
 export interface IngestQueueStats {
@@ -57,7 +64,8 @@ export interface IngestQueueStats {
 export class IngestQueue {
   private waiting: Waiting[] = [];
   private queuedSpans = 0;
-  private committing = false;
+  /** Commit loops running (each commits one batch at a time). */
+  private committing = 0;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
   private committedSpans = 0;
@@ -81,7 +89,9 @@ export class IngestQueue {
     this.queuedSpans += spans.length;
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ spans, resolve, reject });
-      if (!this.committing) void this.commitLoop();
+      if (this.committing < Math.max(1, this.options.maxConcurrentCommits ?? 1)) {
+        void this.commitLoop();
+      }
     });
   }
 
@@ -96,12 +106,12 @@ export class IngestQueue {
   /** Stops taking new spans and resolves when everything queued is committed (or failed). */
   async close(): Promise<void> {
     this.closed = true;
-    if (!this.committing && this.waiting.length === 0) return;
+    if (this.committing === 0 && this.waiting.length === 0) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async commitLoop(): Promise<void> {
-    this.committing = true;
+    this.committing++;
     while (this.waiting.length > 0) {
       const batch = this.takeBatch();
       const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((w) => w.spans);
@@ -121,7 +131,8 @@ export class IngestQueue {
         this.queuedSpans -= spans.length;
       }
     }
-    this.committing = false;
+    this.committing--;
+    if (this.committing > 0) return;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 

@@ -86,15 +86,6 @@ interface BatchTrace {
   rollup: TraceRollup;
 }
 
-/** Element type of each parameter of SPAN_UPSERT_SQL. */
-const SPAN_UPSERT_TYPES: PgBinaryElementType[] = [
-  'bigint',
-  'bigint',
-  ...PG_SPAN_COLUMNS.map(([, type]) => type),
-  'text',
-  'text',
-];
-
 /**
  * The spans (one multi-row upsert), their search text queued for the search index, and the
  * indexed text of spans sent again removed — the index must not answer for a span's old text
@@ -152,6 +143,16 @@ const LOCK_TRACES_SQL = `
   ON CONFLICT (trace_id) DO UPDATE SET span_count = traces.span_count
   RETURNING id, trace_id, project_id, session_rowid, xmax = 0 AS created`;
 
+/** A batch converted and encoded before its transaction (see `prepare`). */
+interface PreparedBatch {
+  batchSpans: BatchSpan[];
+  traces: BatchTrace[];
+  /** SPAN_UPSERT_SQL's parameters after trace_rowid and project_id, in batchSpans order. */
+  spanColumns: Buffer[];
+  /** LOCK_TRACES_SQL's parameters but the project ids, in traces order. */
+  traceColumns: { traceIds: Buffer; rollups: Buffer[] };
+}
+
 /** A trace row as the writer locked it, and whether this transaction created it. */
 interface WriterLockedTrace extends LockedTrace {
   created: boolean;
@@ -179,19 +180,24 @@ export class PostgresSpanWriter {
    */
   async insertSpans(spans: SpanRecord[]): Promise<InsertSpansResult> {
     if (spans.length === 0) return { spanCount: 0, traceCount: 0 };
-    const { batchSpans, traces } = this.prepare(spans);
+    const batch = this.prepare(spans);
     return inWriteTransaction(
       this.pool,
       { maxAttempts: this.maxAttempts, onRetry: () => this.retries++ },
       async (client) => {
-        await this.write(client, batchSpans, traces);
-        return { spanCount: spans.length, traceCount: traces.length };
+        await this.write(client, batch);
+        return { spanCount: spans.length, traceCount: batch.traces.length };
       },
     );
   }
 
-  /** Converts once (outside the retry loop): one row per span key, traces in batch order. */
-  private prepare(spans: SpanRecord[]): { batchSpans: BatchSpan[]; traces: BatchTrace[] } {
+  /**
+   * Converts once, before the transaction (and outside its retry loop): one row per span key,
+   * traces in batch order, and every parameter that does not depend on the database already
+   * encoded — work done while the transaction holds its trace and session locks would make
+   * other writers wait for this process's CPU.
+   */
+  private prepare(spans: SpanRecord[]): PreparedBatch {
     const resourceJson = new Map<object, string>();
     // A span sent twice in one batch is stored once, with its last version (as on SQLite; one
     // INSERT … ON CONFLICT statement may not touch the same row twice anyway).
@@ -221,14 +227,47 @@ export class PostgresSpanWriter {
       projectName,
       rollup: batchTraceRollup(spansOfTrace.get(traceId)!),
     }));
-    return { batchSpans, traces };
+    const spanColumns = PG_SPAN_COLUMNS.map(([, type], i) =>
+      pgBinaryArray(
+        type,
+        batchSpans.map((span) => span.values[i]!),
+      ),
+    );
+    spanColumns.push(
+      pgBinaryArray(
+        'text',
+        batchSpans.map((span) => span.searchInput),
+      ),
+      pgBinaryArray(
+        'text',
+        batchSpans.map((span) => span.searchOutput),
+      ),
+    );
+    const traceColumn = <T extends PgBinaryValue>(
+      type: PgBinaryElementType,
+      of: (t: BatchTrace) => T,
+    ) => pgBinaryArray(type, traces.map(of));
+    const traceColumns = {
+      traceIds: traceColumn('text', (t) => t.traceId),
+      rollups: [
+        traceColumn('bigint', (t) => t.rollup.startTime),
+        traceColumn('bigint', (t) => t.rollup.endTime),
+        traceColumn('integer', (t) => t.rollup.spanCount),
+        traceColumn('integer', (t) => t.rollup.errorCount),
+        traceColumn('bigint', (t) => t.rollup.promptTokens),
+        traceColumn('bigint', (t) => t.rollup.completionTokens),
+        traceColumn('bigint', (t) => t.rollup.totalTokens),
+        traceColumn('double precision', (t) => t.rollup.cost),
+        traceColumn('double precision', (t) => t.rollup.costPrompt),
+        traceColumn('double precision', (t) => t.rollup.costCompletion),
+        traceColumn('text', (t) => t.rollup.rootSpanId),
+      ],
+    };
+    return { batchSpans, traces, spanColumns, traceColumns };
   }
 
-  private async write(
-    client: pg.PoolClient,
-    batchSpans: BatchSpan[],
-    traces: BatchTrace[],
-  ): Promise<void> {
+  private async write(client: pg.PoolClient, batch: PreparedBatch): Promise<void> {
+    const { batchSpans, traces } = batch;
     // 1. Projects: created on first use. Only the projects that new traces would go to, as on
     //    SQLite (the project named by each trace's first span in the batch). Each is held with
     //    FOR KEY SHARE (which writers share) until the commit, so a project deleted at the same
@@ -253,57 +292,43 @@ export class PostgresSpanWriter {
     }
 
     // 2. Traces: created (with their rollups) or locked.
-    const column = <T extends PgBinaryValue>(
-      type: PgBinaryElementType,
-      of: (r: TraceRollup) => T,
-    ) =>
-      pgBinaryArray(
-        type,
-        traces.map((t) => of(t.rollup)),
-      );
     const locked = (
       await client.query<WriterLockedTrace>(LOCK_TRACES_SQL, [
-        pgBinaryArray(
-          'text',
-          traces.map((t) => t.traceId),
-        ),
+        batch.traceColumns.traceIds,
         pgBinaryArray(
           'bigint',
           traces.map((t) => projectIds.get(t.projectName)),
         ),
-        column('bigint', (r) => r.startTime),
-        column('bigint', (r) => r.endTime),
-        column('integer', (r) => r.spanCount),
-        column('integer', (r) => r.errorCount),
-        column('bigint', (r) => r.promptTokens),
-        column('bigint', (r) => r.completionTokens),
-        column('bigint', (r) => r.totalTokens),
-        column('double precision', (r) => r.cost),
-        column('double precision', (r) => r.costPrompt),
-        column('double precision', (r) => r.costCompletion),
-        column('text', (r) => r.rootSpanId),
+        ...batch.traceColumns.rollups,
       ])
     ).rows;
     const traceRows = new Map(locked.map((row) => [row.trace_id, row]));
 
     // 3. Spans: one multi-row upsert; each span joins its trace's project. Their search text
     //    goes to the search queue in the same statement.
-    const columns: PgBinaryValue[][] = [[], [], ...PG_SPAN_COLUMNS.map(() => []), [], []];
-    const searchColumn = PG_SPAN_COLUMNS.length + 2;
-    for (const span of batchSpans) {
-      const trace = traceRows.get(span.traceId)!;
-      columns[0]!.push(trace.id);
-      columns[1]!.push(trace.project_id);
-      for (let i = 0; i < span.values.length; i++) columns[i + 2]!.push(span.values[i]);
-      columns[searchColumn]!.push(span.searchInput);
-      columns[searchColumn + 1]!.push(span.searchOutput);
-    }
-    await client.query(
-      SPAN_UPSERT_SQL,
-      columns.map((values, i) => pgBinaryArray(SPAN_UPSERT_TYPES[i]!, values)),
+    const traceOfSpan = batchSpans.map((span) => traceRows.get(span.traceId)!);
+    await client.query(SPAN_UPSERT_SQL, [
+      pgBinaryArray(
+        'bigint',
+        traceOfSpan.map((trace) => trace.id),
+      ),
+      pgBinaryArray(
+        'bigint',
+        traceOfSpan.map((trace) => trace.project_id),
+      ),
+      ...batch.spanColumns,
+    ]);
+
+    // 4. The live-update notice, delivered by PostgreSQL only if this transaction commits (sent
+    //    before the sessions are locked, so as not to hold them longer).
+    await this.changeNotices?.spansCommitted(
+      client,
+      locked,
+      projectIds,
+      countSpansPerTrace(batchSpans),
     );
 
-    // 4–5. Rollups of the traces that existed from their stored spans, then the sessions the
+    // 5–6. Rollups of the traces that existed from their stored spans, then the sessions the
     //      batch's traces are in (or were in).
     const rollups = new Map(traces.map((t) => [t.traceId, t.rollup]));
     const created: CreatedTrace[] = [];
@@ -322,14 +347,6 @@ export class PostgresSpanWriter {
       client,
       locked.filter((row) => !row.created),
       created,
-    );
-
-    // 6. The live-update notice, delivered by PostgreSQL only if this transaction commits.
-    await this.changeNotices?.spansCommitted(
-      client,
-      locked,
-      projectIds,
-      countSpansPerTrace(batchSpans),
     );
   }
 }

@@ -66,31 +66,40 @@ const RECOMPUTE_TRACES_SQL = `
   WHERE t.id = agg.id
   RETURNING t.id, t.project_id, first_session.session_id`;
 
-// Creates or locks sessions, in (project_id, session_id) order, as the writer does traces.
+// Creates or locks sessions, in (project_id, session_id) order, as the writer does traces, and
+// links the traces to them in the same statement (one round trip less while the locks are held).
 // Sessions a trace leaves are locked too (recreated if meanwhile deleted, then deleted again
 // below), so every session whose rollup this transaction changes is held.
 // Each key carries either what new traces add to the session — applied at once, exactly, since
 // the row is locked by the update itself: first start, last end, traces — or trace_count -1,
 // which means "recomputed below" (such a row, if created here, holds -1 until then).
-const LOCK_SESSIONS_SQL = `
-  INSERT INTO sessions (project_id, session_id, start_time, end_time, trace_count)
-  SELECT k.project_id, k.session_id, k.start_time, k.end_time, k.trace_count
-  FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::int[])
-    AS k(project_id, session_id, start_time, end_time, trace_count)
-  ORDER BY k.project_id, k.session_id
-  ON CONFLICT (project_id, session_id) DO UPDATE SET
-    start_time = CASE WHEN EXCLUDED.trace_count < 0 THEN sessions.start_time
-      ELSE LEAST(sessions.start_time, EXCLUDED.start_time) END,
-    end_time = CASE WHEN EXCLUDED.trace_count < 0 THEN sessions.end_time
-      ELSE GREATEST(sessions.end_time, EXCLUDED.end_time) END,
-    trace_count = CASE WHEN EXCLUDED.trace_count < 0 THEN sessions.trace_count
-      ELSE sessions.trace_count + EXCLUDED.trace_count END
-  RETURNING id, project_id, session_id`;
+const LOCK_AND_LINK_SESSIONS_SQL = `
+  WITH locked AS (
+    INSERT INTO sessions (project_id, session_id, start_time, end_time, trace_count)
+    SELECT k.project_id, k.session_id, k.start_time, k.end_time, k.trace_count
+    FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::int[])
+      AS k(project_id, session_id, start_time, end_time, trace_count)
+    ORDER BY k.project_id, k.session_id
+    ON CONFLICT (project_id, session_id) DO UPDATE SET
+      start_time = CASE WHEN EXCLUDED.trace_count < 0 THEN sessions.start_time
+        ELSE LEAST(sessions.start_time, EXCLUDED.start_time) END,
+      end_time = CASE WHEN EXCLUDED.trace_count < 0 THEN sessions.end_time
+        ELSE GREATEST(sessions.end_time, EXCLUDED.end_time) END,
+      trace_count = CASE WHEN EXCLUDED.trace_count < 0 THEN sessions.trace_count
+        ELSE sessions.trace_count + EXCLUDED.trace_count END
+    RETURNING id, project_id, session_id
+  ), linked AS (
+    UPDATE traces t SET session_rowid = locked.id
+    FROM unnest($6::bigint[], $7::bigint[], $8::text[]) AS u(id, project_id, session_id)
+    JOIN locked ON locked.project_id = u.project_id AND locked.session_id = u.session_id
+    WHERE t.id = u.id AND t.session_rowid IS DISTINCT FROM locked.id
+  )
+  SELECT id, project_id, session_id FROM locked`;
 
-const SET_TRACE_SESSIONS_SQL = `
-  UPDATE traces t SET session_rowid = u.session_rowid
-  FROM unnest($1::bigint[], $2::bigint[]) AS u(id, session_rowid)
-  WHERE t.id = u.id AND t.session_rowid IS DISTINCT FROM u.session_rowid`;
+// Traces no span of which names a session any more (only recomputed ones can).
+const UNLINK_TRACES_SQL = `
+  UPDATE traces SET session_rowid = NULL
+  WHERE id = ANY($1::bigint[]) AND session_rowid IS NOT NULL`;
 
 const RECOMPUTE_SESSIONS_SQL = `
   UPDATE sessions s SET
@@ -197,59 +206,56 @@ export async function settleRollups(
       entry.added.count++;
     }
   }
+  const unlinked = recomputed
+    .filter((row) => row.session_id === null && previous.get(row.id) !== null)
+    .map((row) => row.id);
+  if (unlinked.length > 0) await client.query(UNLINK_TRACES_SQL, [unlinked]);
   if (keys.size === 0) return;
   const ordered = [...keys.values()];
-  const sessions = (
-    await client.query<{ id: string; project_id: string; session_id: string }>(LOCK_SESSIONS_SQL, [
-      pgBinaryArray(
-        'bigint',
-        ordered.map((k) => k.projectId),
-      ),
-      pgBinaryArray(
-        'text',
-        ordered.map((k) => k.sessionId),
-      ),
-      pgBinaryArray(
-        'bigint',
-        ordered.map((k) => k.added?.start ?? 0n),
-      ),
-      pgBinaryArray(
-        'bigint',
-        ordered.map((k) => k.added?.end ?? 0n),
-      ),
-      pgBinaryArray(
-        'integer',
-        ordered.map((k) => k.added?.count ?? -1),
-      ),
-    ])
-  ).rows;
-  const sessionRowids = new Map(
-    sessions.map((row) => [keyOf(row.project_id, row.session_id), row.id]),
-  );
-  const current = [
-    ...recomputed.map((row) => ({
-      id: row.id,
-      sessionRowid:
-        row.session_id === null ? null : sessionRowids.get(keyOf(row.project_id, row.session_id))!,
-    })),
-    ...created.map((trace) => ({
-      id: trace.id,
-      sessionRowid: sessionRowids.get(keyOf(trace.project_id, trace.session_id))!,
-    })),
+  // Every trace that is in a session now, linked to it by the statement that locks it.
+  const members: { id: string; project_id: string; session_id: string | null }[] = [
+    ...recomputed.filter((row) => row.session_id !== null),
+    ...created,
   ];
-  const changed = current.filter((row) => row.sessionRowid !== previous.get(row.id));
-  if (changed.length > 0) {
-    await client.query(SET_TRACE_SESSIONS_SQL, [
-      pgBinaryArray(
-        'bigint',
-        changed.map((row) => row.id),
-      ),
-      pgBinaryArray(
-        'bigint',
-        changed.map((row) => row.sessionRowid),
-      ),
-    ]);
-  }
+  const sessions = (
+    await client.query<{ id: string; project_id: string; session_id: string }>(
+      LOCK_AND_LINK_SESSIONS_SQL,
+      [
+        pgBinaryArray(
+          'bigint',
+          ordered.map((k) => k.projectId),
+        ),
+        pgBinaryArray(
+          'text',
+          ordered.map((k) => k.sessionId),
+        ),
+        pgBinaryArray(
+          'bigint',
+          ordered.map((k) => k.added?.start ?? 0n),
+        ),
+        pgBinaryArray(
+          'bigint',
+          ordered.map((k) => k.added?.end ?? 0n),
+        ),
+        pgBinaryArray(
+          'integer',
+          ordered.map((k) => k.added?.count ?? -1),
+        ),
+        pgBinaryArray(
+          'bigint',
+          members.map((row) => row.id),
+        ),
+        pgBinaryArray(
+          'bigint',
+          members.map((row) => row.project_id),
+        ),
+        pgBinaryArray(
+          'text',
+          members.map((row) => row.session_id),
+        ),
+      ],
+    )
+  ).rows;
   const recomputedSessions = sessions
     .filter((row) => keys.get(keyOf(row.project_id, row.session_id))!.added === null)
     .map((row) => row.id);
