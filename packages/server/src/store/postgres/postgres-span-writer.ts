@@ -96,10 +96,12 @@ interface BatchTrace {
 const SPAN_UPSERT_SQL = (() => {
   const names = PG_SPAN_COLUMNS.map(([name]) => name);
   const columns = ['trace_rowid', 'project_id', ...names];
+  // unnest() calls in the select list run in lockstep and stream their rows; the multi-array
+  // unnest(…) in FROM first materializes the whole batch, spilling megabytes to temp files.
   const arrays = [
-    '$1::bigint[]',
-    '$2::bigint[]',
-    ...PG_SPAN_COLUMNS.map(([, type], i) => `$${i + 3}::${type}[]`),
+    'unnest($1::bigint[])',
+    'unnest($2::bigint[])',
+    ...PG_SPAN_COLUMNS.map(([, type], i) => `unnest($${i + 3}::${type}[])`),
   ];
   const updates = columns
     .filter((c) => c !== 'trace_id' && c !== 'span_id')
@@ -110,13 +112,14 @@ const SPAN_UPSERT_SQL = (() => {
   const output = `$${PG_SPAN_COLUMNS.length + 4}`;
   return (
     `WITH upserted AS (INSERT INTO spans (${columns.join(', ')}) ` +
-    `SELECT * FROM unnest(${arrays.join(', ')}) ` +
+    `SELECT ${arrays.join(', ')} ` +
     `ON CONFLICT (trace_id, span_id) DO UPDATE SET ${updates} ` +
     'RETURNING id, trace_id, span_id, NOT (xmax = 0) AS resent), ' +
     'queued AS (INSERT INTO span_search_queue (span_rowid, input, output) ' +
     'SELECT u.id, t.input, t.output FROM upserted AS u ' +
-    `JOIN unnest(${param('trace_id')}::text[], ${param('span_id')}::text[], ` +
-    `${input}::text[], ${output}::text[]) AS t(trace_id, span_id, input, output) ` +
+    `JOIN (SELECT unnest(${param('trace_id')}::text[]) AS trace_id, ` +
+    `unnest(${param('span_id')}::text[]) AS span_id, unnest(${input}::text[]) AS input, ` +
+    `unnest(${output}::text[]) AS output) AS t ` +
     'ON t.trace_id = u.trace_id AND t.span_id = u.span_id ' +
     "WHERE t.input <> '' OR t.output <> '' OR u.resent " +
     'ON CONFLICT (span_rowid) DO UPDATE SET input = EXCLUDED.input, output = EXCLUDED.output) ' +
