@@ -61,6 +61,8 @@ function sideText(
   return text.length > maxChars ? text.slice(0, maxChars) : text;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /**
  * Case- and accent-insensitive form for the scan, matching what the trigram tokenizer does
  * (case_sensitive 0, remove_diacritics 1): every script is lower-cased, but accents are removed
@@ -68,6 +70,9 @@ function sideText(
  * same needles before and after the index reaches it.
  */
 export function foldForSearch(text: string): string {
+  // ASCII has no accents and is its own normal form: the common case skips the Unicode passes
+  // (every ingested span's text is folded once on PostgreSQL).
+  if (ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize('NFD')
     .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
