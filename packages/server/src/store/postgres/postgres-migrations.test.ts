@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { connectClient, quoteIdent } from './postgres-connection.js';
+import { connectClient, createPostgresPool, quoteIdent } from './postgres-connection.js';
 import {
   listPostgresMigrations,
   migratePostgres,
   PostgresMigrationError,
   type Migration,
 } from './postgres-migrations.js';
+import { PostgresStore } from './postgres-store.js';
 import {
   dropSchema,
   postgresUnavailable,
@@ -157,6 +158,71 @@ describe('PostgreSQL migrations', { skip }, () => {
         },
       },
     ]);
+  });
+
+  it('keeps the search text of spans stored before the search queue (0008), indexed', async () => {
+    const schema = freshSchema();
+    const quoted = quoteIdent(schema);
+    // A database as Heron left it before 0008: migrations 0001–0007, as the runner applies them.
+    await migratePostgres(TEST_DATABASE_URL, { schema: freshSchema() }); // makes sure of pg_trgm
+    const trigram = (
+      await query<{ schema: string }>(
+        `SELECT n.nspname AS schema FROM pg_extension e
+         JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`,
+      )
+    )[0]!.schema;
+    const client = await connectClient(TEST_DATABASE_URL);
+    try {
+      await client.query(`CREATE SCHEMA ${quoted}`);
+      await client.query(`SET search_path TO ${quoted}, ${quoteIdent(trigram)}`);
+      await client.query(
+        'CREATE TABLE heron_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, ' +
+          'applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      for (const migration of listPostgresMigrations().filter((m) => m.version <= 7)) {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO heron_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
+      }
+      await client.query(`
+        INSERT INTO projects (id, name) VALUES (1, 'old');
+        INSERT INTO traces (id, trace_id, project_id, start_time, end_time, span_count)
+          VALUES (1, '${'a'.repeat(32)}', 1, 1000, 2000, 2);
+        INSERT INTO spans (trace_rowid, project_id, trace_id, span_id, name, span_kind, otel_kind,
+          start_time, end_time, latency_ms, status_code, status_message, attributes, events,
+          links, resource_attributes, scope_name, scope_version, trace_state, flags,
+          search_text_input, search_text_output)
+        VALUES
+          (1, 1, '${'a'.repeat(32)}', '${'1'.repeat(16)}', 'root', 'CHAIN', 1, 1000, 2000, 0.001,
+           'OK', '', '{}', '[]', '[]', '{}', '', '', '', 0, 'where is my parcel', 'in transit'),
+          (1, 1, '${'a'.repeat(32)}', '${'2'.repeat(16)}', 'child', 'CHAIN', 1, 1000, 2000, 0.001,
+           'OK', '', '{}', '[]', '[]', '{}', '', '', '', 0, '', '');`);
+    } finally {
+      await client.end();
+    }
+
+    const applied = await migratePostgres(TEST_DATABASE_URL, { schema });
+    assert.deepEqual(
+      versions(applied),
+      versions(listPostgresMigrations().filter((m) => m.version > 7)),
+    );
+    const indexed = await query<{ input: string; output: string }>(
+      `SELECT input, output FROM ${quoted}.span_search`,
+    );
+    assert.deepEqual(indexed, [{ input: 'where is my parcel', output: 'in transit' }]);
+    const pool = createPostgresPool({ url: TEST_DATABASE_URL, schema, max: 2 });
+    const store = new PostgresStore(pool, null, undefined, {}, null, { background: false });
+    try {
+      const page = await store.listSpans(1, { limit: 10, search: 'PARCEL' });
+      assert.deepEqual(
+        page.items.map((span) => span.name),
+        ['root'],
+      );
+    } finally {
+      await store.close();
+    }
   });
 
   it('applies each migration exactly once when several nodes start at the same moment', async () => {
