@@ -61,7 +61,10 @@ function sideText(
   return text.length > maxChars ? text.slice(0, maxChars) : text;
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
 
 /**
  * Case- and accent-insensitive form for the scan, matching what the trigram tokenizer does
@@ -72,7 +75,7 @@ const ASCII = /^[\x00-\x7f]*$/;
 export function foldForSearch(text: string): string {
   // ASCII has no accents and is its own normal form: the common case skips the Unicode passes
   // (every ingested span's text is folded once on PostgreSQL).
-  if (ASCII.test(text)) return text.toLowerCase();
+  if (isAscii(text)) return text.toLowerCase();
   return text
     .normalize('NFD')
     .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
