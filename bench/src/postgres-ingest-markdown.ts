@@ -57,7 +57,12 @@ export function cpuBudget(t: ThroughputResult, machine: MachineInfo): CpuBudget 
     postgres,
     client: t.clientCpuCores,
     total: servers + (postgres ?? 0) + t.clientCpuCores,
-    available: machine.cores * (machine.cpuDelivery?.deliveredShare ?? 1),
+    // A run cannot use more CPU than the machine gave it: when it did, the share measured at
+    // the start (a few seconds, on a host whose share varies minute to minute) was too low.
+    available: Math.max(
+      machine.cores * (machine.cpuDelivery?.deliveredShare ?? 1),
+      servers + (postgres ?? 0) + t.clientCpuCores,
+    ),
   };
 }
 
