@@ -28,6 +28,8 @@ import type { PayloadGenerator } from './payload-generator.js';
 import { ProcessSampler, cpuPressureAvg60, type ThreadCpu } from './process-sampler.js';
 import { PostgresCpuSampler, type PostgresCpu } from './postgres-cpu-sampler.js';
 import { PostgresWaitSampler, type PostgresWaits } from './postgres-wait-sampler.js';
+import { measureSearchCatchUp, type SearchCatchUp } from './postgres-search-catch-up.js';
+import { runWritePath, type WritePathResult } from './postgres-write-path.js';
 import { countSpans, dropSchema, freshIngestSchema, trackSchema } from './postgres-bench-schema.js';
 import { summarizeCpuProfiles, type ProfileSummary } from './cpu-profile-summary.js';
 
@@ -95,6 +97,8 @@ export interface ThroughputResult {
   postgres?: PostgresCpu;
   /** On PostgreSQL: what the servers' backends were doing in the window. */
   waits?: PostgresWaits;
+  /** On PostgreSQL: the full-text index catching up after the load stopped. */
+  searchCatchUp?: SearchCatchUp;
   /** This process's CPU in the window, in cores. */
   clientCpuCores: number;
   stored: StoredCheck;
@@ -113,6 +117,8 @@ export interface HalfRateResult {
   firstError?: string;
   server: ServerUsage;
   postgres?: PostgresCpu;
+  /** On PostgreSQL: the full-text index catching up after the load stopped. */
+  searchCatchUp?: SearchCatchUp;
   stored: StoredCheck;
 }
 
@@ -142,7 +148,16 @@ export interface PostgresIngestResults {
   halfRate: HalfRateResult;
   /** Two servers on the same database and schema. */
   twoNodes: ThroughputResult;
+  /** Where a span's CPU goes, statement by statement (undefined: PostgreSQL is remote). */
+  writePath?: WritePathResult;
 }
+
+/** The in-process write-path run: spans measured, written before, and per transaction. */
+const WRITE_PATH_SPANS = 20_000;
+const WRITE_PATH_WARMUP_SPANS = 4_000;
+const WRITE_PATH_BATCH_SPANS = 2_000;
+/** How long a run waits for the search index to catch up after its load. */
+const SEARCH_CATCH_UP_LIMIT_SECONDS = 300;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -170,7 +185,14 @@ export async function runPostgresIngestBench(
   const throughput = await runMaxThroughput(generator, options);
   const halfRate = await runHalfRate(generator, throughput.spansPerSecond / 2, options);
   const twoNodes = await runMaxThroughput(generator, options, { nodes: 2 });
-  return { throughput, halfRate, twoNodes };
+  const writePath = await runWritePath(generator, {
+    databaseUrl: options.databaseUrl,
+    spans: WRITE_PATH_SPANS,
+    warmupSpans: WRITE_PATH_WARMUP_SPANS,
+    batchSpans: WRITE_PATH_BATCH_SPANS,
+    log: options.log,
+  });
+  return { throughput, halfRate, twoNodes, writePath };
 }
 
 /** Servers of one run, and on PostgreSQL the fresh schema they share. */
@@ -326,6 +348,16 @@ export async function runMaxThroughput(
   stopping = true;
   await Promise.all(workers);
   for (const sender of senders) sender.close();
+  const searchCatchUp =
+    options.databaseUrl !== undefined && run.schema !== undefined
+      ? await measureSearchCatchUp({
+          url: options.databaseUrl,
+          schema: run.schema,
+          serverPids: run.servers.map((s) => s.child.pid!),
+          limitSeconds: SEARCH_CATCH_UP_LIMIT_SECONDS,
+          log,
+        })
+      : undefined;
 
   const seconds = durationSeconds;
   const clientCpuSeconds =
@@ -356,6 +388,7 @@ export async function runMaxThroughput(
     servers,
     postgres,
     waits,
+    searchCatchUp,
     clientCpuCores: clientCpuSeconds / seconds,
     stored,
   };
@@ -457,6 +490,16 @@ export async function runHalfRate(
   const postgres = await postgresSampler?.stop();
   await Promise.all(inFlight);
   sender.close();
+  const searchCatchUp =
+    options.databaseUrl !== undefined && run.schema !== undefined
+      ? await measureSearchCatchUp({
+          url: options.databaseUrl,
+          schema: run.schema,
+          serverPids: [server.child.pid!],
+          limitSeconds: SEARCH_CATCH_UP_LIMIT_SECONDS,
+          log,
+        })
+      : undefined;
   const stored = await checkStored(run, options, ackedTotal);
   const lagPercentiles = percentiles(lags);
   const result: HalfRateResult = {
@@ -475,6 +518,7 @@ export async function runHalfRate(
       threads: usage.threads,
     },
     postgres,
+    searchCatchUp,
     stored,
   };
   log(

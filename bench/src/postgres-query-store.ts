@@ -2,7 +2,8 @@
  * The query benchmark's store on PostgreSQL: the same generated traces as the SQLite store
  * (query-store-generator.ts, same seed and batches, in order) written through
  * `PostgresStore.insertSpans` (the ingest write path of `heron serve --database-url`) into a
- * schema of their own, `bench_query_<size>_<store version>`.
+ * schema of their own, `bench_query_<size>_<store version>_m<migrations>` (see
+ * postgresQueryStoreSchema), then indexed for search to the last span.
  *
  * The schema is kept in the database between runs, like bench/.data/ for SQLite, and reused when
  * it is complete: the last step of generation writes the store's meta into the table
@@ -10,7 +11,9 @@
  * dropped and generated again. After writing, VACUUM ANALYZE gives the planner its statistics
  * and the visibility map its index-only scans, as autovacuum would in a while on a live server.
  */
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { listPostgresMigrations } from '../../packages/server/dist/store/postgres/postgres-migrations.js';
 import { quoteIdent } from '../../packages/server/dist/store/postgres/postgres-connection.js';
 import { PostgresStore } from '../../packages/server/dist/store/postgres/postgres-store.js';
 import { encodeKeysetCursor } from '../../packages/server/dist/query/keyset-cursor.js';
@@ -37,13 +40,26 @@ const MARKER_TABLE = 'bench_query_store';
 const BATCH_SPANS = 4000;
 
 interface PostgresQueryStoreMeta extends QueryStoreMeta {
-  /** Wall seconds of VACUUM ANALYZE after writing. */
+  /** Wall seconds the search indexer needed after the last span was written. */
+  indexSeconds: number;
+  /** Wall seconds of VACUUM ANALYZE after that. */
   analyzeSeconds: number;
 }
 
+/**
+ * `bench_query_<size>_<store version>_m<last migration>_<hash of the migrations>`: a build
+ * whose PostgreSQL schema differs (another set of migrations) gets a store of its own instead of
+ * reusing one its code cannot read, and leaves the others' stores alone.
+ */
 export function postgresQueryStoreSchema(traces: number): string {
   const version = QUERY_STORE_VERSION.replace(/^query-store-/, '').replace(/[^a-z0-9]+/gi, '_');
-  return `bench_query_${querySizeLabel(traces)}_${version}`.toLowerCase();
+  const migrations = listPostgresMigrations();
+  const last = migrations[migrations.length - 1]?.version ?? 0;
+  const hash = createHash('sha256')
+    .update(migrations.map((m) => `${m.name}\n${m.sql}`).join('\n'))
+    .digest('hex')
+    .slice(0, 6);
+  return `bench_query_${querySizeLabel(traces)}_${version}_m${last}_${hash}`.toLowerCase();
 }
 
 /** The PostgreSQL store of this size (generated unless a complete one is there), as a target. */
@@ -70,7 +86,12 @@ export async function postgresQueryTarget(options: {
     generated,
     location: `PostgreSQL schema ${schema}`,
     ...(await storage(url, schema)),
-    afterWrite: { label: 'then VACUUM ANALYZE took', seconds: complete.analyzeSeconds },
+    afterWrite: {
+      label:
+        `then the full-text index caught up in ${formatDuration(complete.indexSeconds)} ` +
+        'and VACUUM ANALYZE took',
+      seconds: complete.analyzeSeconds,
+    },
     sampleIds: (count) => sampleIds(url, schema, complete, count),
     spawn: () =>
       spawnHeron({
@@ -107,12 +128,21 @@ async function generate(
   await dropSchema(url, schema);
   const store = await PostgresStore.open({ url, schema, poolSize: 4 });
   let meta: QueryStoreMeta;
+  let indexSeconds: number;
   try {
     meta = await writeQueryStoreSpans(
       `PostgreSQL schema ${schema}`,
       { traces, batchSpans: BATCH_SPANS, log },
       (spans) => store.insertSpans(spans),
     );
+    // The search index is filled after the spans' commits (postgres-search-indexer.ts), while
+    // ingestion pauses: here it catches up with the whole store before anything is measured.
+    const backlog = await store.searchIndexer.backlog();
+    log(`query store: search index backlog ${backlog.toLocaleString('en-US')} spans`);
+    const started = performance.now();
+    await store.searchIndexer.catchUp();
+    indexSeconds = (performance.now() - started) / 1000;
+    log(`  full-text index caught up in ${formatDuration(indexSeconds)}`);
   } finally {
     await store.close();
   }
@@ -120,13 +150,15 @@ async function generate(
     await client.query(`SET search_path = ${quoteIdent(schema)}`);
     log('query store: VACUUM ANALYZE');
     const started = performance.now();
-    await client.query('VACUUM (ANALYZE) spans, traces, sessions, projects');
+    await client.query(
+      'VACUUM (ANALYZE) spans, traces, sessions, projects, span_search, span_search_queue',
+    );
     const analyzeSeconds = (performance.now() - started) / 1000;
     log(`  done in ${formatDuration(analyzeSeconds)}`);
     log('query store: counting the probes (a few scans)');
     meta.counts = await countProbes(client, meta.probes);
     log(`  ${JSON.stringify(meta.counts)}`);
-    const complete: PostgresQueryStoreMeta = { ...meta, analyzeSeconds };
+    const complete: PostgresQueryStoreMeta = { ...meta, indexSeconds, analyzeSeconds };
     await client.query(
       `CREATE TABLE ${MARKER_TABLE} (version TEXT PRIMARY KEY, meta JSONB NOT NULL, ` +
         'completed_at TIMESTAMPTZ NOT NULL DEFAULT now())',
@@ -152,7 +184,10 @@ async function countProbes(
     const row = (
       await client.query<{ spans: string; traces: string }>(
         `SELECT COUNT(*) AS spans, COUNT(DISTINCT trace_rowid) AS traces FROM spans
-         WHERE project_id = $1 AND (search_text_input LIKE $2 OR search_text_output LIKE $2)`,
+         WHERE project_id = $1 AND id IN (
+           SELECT span_rowid FROM span_search WHERE input LIKE $2 OR output LIKE $2
+           UNION ALL
+           SELECT span_rowid FROM span_search_queue WHERE input LIKE $2 OR output LIKE $2)`,
         [project, pattern],
       )
     ).rows[0]!;
@@ -261,8 +296,10 @@ async function storage(
       const size = Number(row.bytes);
       bytes += size;
       if (row.kind === 'r' && row.name === 'spans') out.spansTable += size;
-      else if (row.kind === 'i' && row.name.startsWith('spans_search_')) out.searchIndex += size;
-      else if (row.kind === 'i' && row.table_name === 'spans') out.spanIndexes += size;
+      // The search text and its trigram indexes (span_search), and text still queued for them.
+      else if (row.table_name === 'span_search' || row.table_name === 'span_search_queue') {
+        out.searchIndex += size;
+      } else if (row.kind === 'i' && row.table_name === 'spans') out.spanIndexes += size;
       else if (row.table_name === 'traces' || row.table_name === 'sessions') {
         out.tracesAndSessions += size;
       }

@@ -20,9 +20,10 @@
  *
  * With --database-url, each suite also runs on PostgreSQL (--backends postgres: only there):
  * ingest with one node and with two nodes on the same database, each run in a fresh schema that
- * is dropped afterwards; query on the same generated store in the schema
- * bench_query_<size>_<version>, kept in the database and reused like bench/.data/ (DROP SCHEMA
- * it to regenerate). PostgreSQL figures go to the sections "Ingest (PostgreSQL)" and
+ * is dropped afterwards, then a span's CPU by statement on one connection in this process
+ * (postgres-write-path.ts); query on the same generated store in the schema
+ * bench_query_<size>_<version>_m<migrations>, kept in the database and reused like bench/.data/
+ * (DROP SCHEMA it to regenerate). PostgreSQL figures go to the sections "Ingest (PostgreSQL)" and
  * "Query (PostgreSQL)".
  */
 import { measureCpuDelivery } from './cpu-delivery.js';

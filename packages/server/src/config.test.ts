@@ -53,6 +53,21 @@ describe('loadConfig', () => {
     assert.equal(config.limits.maxAnnotationsPerRequest, 500);
   });
 
+  it('commits one ingest batch at a time on SQLite, two on PostgreSQL, or as set', () => {
+    assert.equal(loadConfig({}, {}).limits.maxConcurrentCommits, 1);
+    const url = 'postgresql://heron@db:5432/heron';
+    assert.equal(loadConfig({ databaseUrl: url }, {}).limits.maxConcurrentCommits, 2);
+    assert.equal(
+      loadConfig({ databaseUrl: url }, { HERON_MAX_CONCURRENT_COMMITS: '4' }).limits
+        .maxConcurrentCommits,
+      4,
+    );
+    assert.throws(
+      () => loadConfig({}, { HERON_MAX_CONCURRENT_COMMITS: '0' }),
+      /HERON_MAX_CONCURRENT_COMMITS/,
+    );
+  });
+
   it('says which setting is wrong', () => {
     assert.throws(
       () => loadConfig({}, { PHOENIX_PORT: 'tcp://10.0.0.1:6006' }),

@@ -85,6 +85,11 @@ export interface IngestLimits {
   maxQueuedSpans: number;
   /** Spans committed in one transaction at most (group commit size). */
   maxBatchSpans: number;
+  /**
+   * Ingest batches committing at once: 2 on PostgreSQL (the next batch is prepared while the
+   * database writes one), 1 on SQLite (one writer).
+   */
+  maxConcurrentCommits: number;
   /** Seconds suggested to clients in Retry-After when the queue is full. */
   retryAfterSeconds: number;
   /** Annotations in one POST /v1/*_annotations request; more get 413. */
@@ -96,9 +101,13 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   maxDecompressedBytes: 128 * 1024 * 1024,
   maxQueuedSpans: 20_000,
   maxBatchSpans: 5_000,
+  maxConcurrentCommits: 1,
   retryAfterSeconds: 1,
   maxAnnotationsPerRequest: 10_000,
 };
+
+/** Ingest batches committing at once on PostgreSQL unless HERON_MAX_CONCURRENT_COMMITS says. */
+export const POSTGRES_CONCURRENT_COMMITS = 2;
 
 /** Flags as parsed by the CLI; undefined means "not given". */
 export interface ConfigFlags {
@@ -382,6 +391,13 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Her
       d.maxBatchSpans,
       1,
       1_000_000,
+    ),
+    maxConcurrentCommits: parseInteger(
+      fromEnv(env, 'MAX_CONCURRENT_COMMITS'),
+      'HERON_MAX_CONCURRENT_COMMITS',
+      databaseUrl === undefined ? d.maxConcurrentCommits : POSTGRES_CONCURRENT_COMMITS,
+      1,
+      64,
     ),
     retryAfterSeconds: parseInteger(
       fromEnv(env, 'RETRY_AFTER_SECONDS'),

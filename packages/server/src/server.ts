@@ -80,6 +80,7 @@ async function openStore(
   config: HeronConfig,
   onMigration: (name: string) => void,
   changes: StoreChangeSink,
+  onBackgroundError: (error: unknown) => void,
 ): Promise<Store> {
   if (config.databaseUrl !== undefined) {
     return PostgresStore.open({
@@ -89,6 +90,7 @@ async function openStore(
       searchTextMaxChars: config.searchTextMaxChars,
       queryTimeoutMs: config.queryTimeoutMs,
       onMigration: (m) => onMigration(m.name),
+      onBackgroundError,
     });
   }
   return SqliteStore.open({
@@ -129,6 +131,7 @@ export async function startServer(config: HeronConfig): Promise<HeronServer> {
     config,
     (name) => app.log.info(`applying migration ${name}`),
     localChanges,
+    (error) => app.log.warn({ err: error }, 'search indexing failed; it will try again'),
   );
   const changeFeed: ChangeFeed =
     config.databaseUrl === undefined

@@ -118,5 +118,39 @@ for (const mode of MODES) {
       await Promise.all(pending);
       await assert.rejects(queue.submit(request(1)), QueueClosedError);
     });
+
+    it(
+      'commits up to maxConcurrentCommits batches at once, and drains them all on close',
+      {
+        skip: mode.storeGroups && 'the store groups commits itself: the queue does not batch',
+      },
+      async () => {
+        let running = 0;
+        let most = 0;
+        // The real store, watched: how many of its commits overlap.
+        const watched = Object.create(store) as Store;
+        watched.insertSpans = async (spans) => {
+          running++;
+          most = Math.max(most, running);
+          try {
+            return await store.insertSpans(spans);
+          } finally {
+            running--;
+          }
+        };
+        const queue = new IngestQueue(watched, {
+          maxQueuedSpans: 10_000,
+          maxBatchSpans: 4,
+          maxConcurrentCommits: 2,
+        });
+        const requests = Array.from({ length: 12 }, () => request(4));
+        const pending = requests.map((spans) => queue.submit(spans));
+        await queue.close();
+        await Promise.all(pending);
+        assert.equal(most, 2, 'two batches were committing at once, never more');
+        assert.equal(queue.stats.committedSpans, 48);
+        for (const spans of requests) assert.ok(await store.getTrace(spans[0]!.traceId));
+      },
+    );
   });
 }

@@ -6,6 +6,10 @@
  * transaction. So a request is acknowledged only after its spans are durable, yet concurrent
  * requests share the cost of a commit.
  *
+ * `maxConcurrentCommits` batches may be committing at once (PostgreSQL: each on its own
+ * connection, safe as two nodes are). With 2, the next batch is prepared in this process while
+ * the database writes the previous one, instead of the two taking turns.
+ *
  * A store that groups concurrent inserts itself (`Store.groupsConcurrentInserts`: SQLite's
  * writer thread) gets each request at once instead; this queue then only bounds and counts what
  * is in flight.
@@ -50,6 +54,8 @@ interface Waiting {
 export interface IngestQueueOptions {
   maxQueuedSpans: number;
   maxBatchSpans: number;
+  /** Batches committing at once (default 1). */
+  maxConcurrentCommits?: number;
 }
 
 export interface IngestQueueStats {
@@ -61,7 +67,8 @@ export interface IngestQueueStats {
 export class IngestQueue {
   private waiting: Waiting[] = [];
   private queuedSpans = 0;
-  private committing = false;
+  /** Commit loops running (each commits one batch at a time). */
+  private committing = 0;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
   private committedSpans = 0;
@@ -87,7 +94,9 @@ export class IngestQueue {
     if (this.store.groupsConcurrentInserts) return this.handOver(spans);
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ spans, resolve, reject });
-      if (!this.committing) void this.commitLoop();
+      if (this.committing < Math.max(1, this.options.maxConcurrentCommits ?? 1)) {
+        void this.commitLoop();
+      }
     });
   }
 
@@ -136,7 +145,7 @@ export class IngestQueue {
   }
 
   private async commitLoop(): Promise<void> {
-    this.committing = true;
+    this.committing++;
     while (this.waiting.length > 0) {
       const batch = this.takeBatch();
       const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((w) => w.spans);
@@ -156,7 +165,8 @@ export class IngestQueue {
         this.queuedSpans -= spans.length;
       }
     }
-    this.committing = false;
+    this.committing--;
+    if (this.committing > 0) return;
     this.wakeIdleWaiters();
   }
 

@@ -42,6 +42,10 @@ describe('span search text', () => {
 
   it('folds case and accents the way the index does', () => {
     assert.equal(foldForSearch('Crème BRÛLÉE'), 'creme brulee');
+    assert.equal(
+      foldForSearch('Plain ASCII, Tabs\tand {"JSON": 1}'),
+      'plain ascii, tabs\tand {"json": 1}',
+    );
     assert.equal(foldForSearch('東京'), '東京');
     // FTS5 removes diacritics from Latin letters only; other scripts keep them, lower-cased.
     assert.equal(foldForSearch('Αθήνα'), 'αθήνα');

@@ -61,6 +61,11 @@ function sideText(
   return text.length > maxChars ? text.slice(0, maxChars) : text;
 }
 
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /**
  * Case- and accent-insensitive form for the scan, matching what the trigram tokenizer does
  * (case_sensitive 0, remove_diacritics 1): every script is lower-cased, but accents are removed
@@ -68,6 +73,9 @@ function sideText(
  * same needles before and after the index reaches it.
  */
 export function foldForSearch(text: string): string {
+  // ASCII has no accents and is its own normal form: the common case skips the Unicode passes
+  // (every ingested span's text is folded once on PostgreSQL).
+  if (isAscii(text)) return text.toLowerCase();
   return text
     .normalize('NFD')
     .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')

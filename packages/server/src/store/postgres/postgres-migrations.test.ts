@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { connectClient, quoteIdent } from './postgres-connection.js';
+import { connectClient, createPostgresPool, quoteIdent } from './postgres-connection.js';
 import {
   listPostgresMigrations,
   migratePostgres,
   PostgresMigrationError,
   type Migration,
 } from './postgres-migrations.js';
+import { PostgresStore } from './postgres-store.js';
 import {
   dropSchema,
   postgresUnavailable,
@@ -91,6 +92,8 @@ describe('PostgreSQL migrations', { skip }, () => {
       'document_annotations',
       'annotation_configs',
       'project_annotation_configs',
+      'span_search',
+      'span_search_queue',
       'heron_migrations',
     ]) {
       assert.ok(tables.includes(table), `table ${table} exists`);
@@ -100,15 +103,25 @@ describe('PostgreSQL migrations', { skip }, () => {
       [schema],
     );
     const byName = new Map(indexes.map((row) => [row.indexname, row.indexdef]));
-    assert.match(byName.get('spans_search_input') ?? '', /USING gin .*gin_trgm_ops/);
-    assert.match(byName.get('spans_search_output') ?? '', /USING gin .*gin_trgm_ops/);
+    assert.match(byName.get('span_search_input') ?? '', /USING gin .*gin_trgm_ops/);
+    assert.match(byName.get('span_search_output') ?? '', /USING gin .*gin_trgm_ops/);
+    // The queue is scanned, never trigram-indexed: that is what keeps ingestion cheap.
+    assert.deepEqual(
+      [...byName.keys()].filter((name) => name.startsWith('span_search_queue')),
+      ['span_search_queue_pkey'],
+    );
     assert.match(byName.get('spans_trace_id_span_id_key') ?? '', /UNIQUE .*\(trace_id, span_id\)/);
     assert.match(byName.get('traces_trace_id_key') ?? '', /UNIQUE/);
+    // Covers what the summary's percentiles read, so they never visit the table.
+    assert.match(
+      byName.get('traces_project_latency') ?? '',
+      /\(project_id, \(\(end_time - start_time\)\), id\) INCLUDE \(start_time, end_time\)/,
+    );
     assert.match(byName.get('sessions_project_id_session_id_key') ?? '', /UNIQUE/);
 
     const columns = await query<{ table_name: string; column_name: string; data_type: string }>(
       `SELECT table_name, column_name, data_type FROM information_schema.columns
-       WHERE table_schema = $1 AND table_name IN ('spans', 'traces')`,
+       WHERE table_schema = $1 AND table_name IN ('spans', 'traces', 'span_search')`,
       [schema],
     );
     const type = (table: string, column: string) =>
@@ -116,8 +129,24 @@ describe('PostgreSQL migrations', { skip }, () => {
     assert.equal(type('spans', 'start_time'), 'bigint');
     assert.equal(type('spans', 'attributes'), 'jsonb');
     assert.equal(type('spans', 'resource_attributes'), 'jsonb');
-    assert.equal(type('spans', 'search_text_input'), 'text');
+    assert.equal(type('span_search', 'input'), 'text');
+    assert.equal(type('spans', 'search_text_input'), undefined, 'search text lives in span_search');
     assert.equal(type('traces', 'cost'), 'double precision');
+
+    // Wide columns are compressed with lz4 when the server has it (this one is asked first).
+    const lz4 = await query('SET default_toast_compression = lz4').then(
+      () => true,
+      () => false,
+    );
+    const compression = await query<{ attname: string; attcompression: string }>(
+      `SELECT attname, attcompression FROM pg_attribute
+       WHERE attrelid = $1::regclass AND attname IN ('attributes', 'input_preview')`,
+      [`${quoteIdent(schema)}.spans`],
+    );
+    assert.deepEqual(
+      compression.map((row) => row.attcompression),
+      lz4 ? ['l', 'l'] : ['', ''],
+    );
 
     const configs = await query<{ name: string; type: string; config: unknown }>(
       `SELECT name, type, config FROM ${quoteIdent(schema)}.annotation_configs`,
@@ -134,6 +163,71 @@ describe('PostgreSQL migrations', { skip }, () => {
         },
       },
     ]);
+  });
+
+  it('keeps the search text of spans stored before the search queue (0008), indexed', async () => {
+    const schema = freshSchema();
+    const quoted = quoteIdent(schema);
+    // A database as Heron left it before 0008: migrations 0001–0007, as the runner applies them.
+    await migratePostgres(TEST_DATABASE_URL, { schema: freshSchema() }); // makes sure of pg_trgm
+    const trigram = (
+      await query<{ schema: string }>(
+        `SELECT n.nspname AS schema FROM pg_extension e
+         JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`,
+      )
+    )[0]!.schema;
+    const client = await connectClient(TEST_DATABASE_URL);
+    try {
+      await client.query(`CREATE SCHEMA ${quoted}`);
+      await client.query(`SET search_path TO ${quoted}, ${quoteIdent(trigram)}`);
+      await client.query(
+        'CREATE TABLE heron_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, ' +
+          'applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      for (const migration of listPostgresMigrations().filter((m) => m.version <= 7)) {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO heron_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
+      }
+      await client.query(`
+        INSERT INTO projects (id, name) VALUES (1, 'old');
+        INSERT INTO traces (id, trace_id, project_id, start_time, end_time, span_count)
+          VALUES (1, '${'a'.repeat(32)}', 1, 1000, 2000, 2);
+        INSERT INTO spans (trace_rowid, project_id, trace_id, span_id, name, span_kind, otel_kind,
+          start_time, end_time, latency_ms, status_code, status_message, attributes, events,
+          links, resource_attributes, scope_name, scope_version, trace_state, flags,
+          search_text_input, search_text_output)
+        VALUES
+          (1, 1, '${'a'.repeat(32)}', '${'1'.repeat(16)}', 'root', 'CHAIN', 1, 1000, 2000, 0.001,
+           'OK', '', '{}', '[]', '[]', '{}', '', '', '', 0, 'where is my parcel', 'in transit'),
+          (1, 1, '${'a'.repeat(32)}', '${'2'.repeat(16)}', 'child', 'CHAIN', 1, 1000, 2000, 0.001,
+           'OK', '', '{}', '[]', '[]', '{}', '', '', '', 0, '', '');`);
+    } finally {
+      await client.end();
+    }
+
+    const applied = await migratePostgres(TEST_DATABASE_URL, { schema });
+    assert.deepEqual(
+      versions(applied),
+      versions(listPostgresMigrations().filter((m) => m.version > 7)),
+    );
+    const indexed = await query<{ input: string; output: string }>(
+      `SELECT input, output FROM ${quoted}.span_search`,
+    );
+    assert.deepEqual(indexed, [{ input: 'where is my parcel', output: 'in transit' }]);
+    const pool = createPostgresPool({ url: TEST_DATABASE_URL, schema, max: 2 });
+    const store = new PostgresStore(pool, null, undefined, {}, null, { background: false });
+    try {
+      const page = await store.listSpans(1, { limit: 10, search: 'PARCEL' });
+      assert.deepEqual(
+        page.items.map((span) => span.name),
+        ['root'],
+      );
+    } finally {
+      await store.close();
+    }
   });
 
   it('applies each migration exactly once when several nodes start at the same moment', async () => {

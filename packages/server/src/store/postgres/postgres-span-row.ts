@@ -1,18 +1,20 @@
 /**
  * SpanRecord → the values the PostgreSQL writer inserts into `spans`, column by column (the
- * writer sends one array per column and unnests them: one statement, any number of rows).
+ * writer sends one binary array per column and unnests them: one statement, any number of rows;
+ * postgres-binary-array.ts).
  *
- * Same columns and derived values as the SQLite row (sqlite/span-row.ts), plus the folded search
- * text. PostgreSQL refuses two things SQLite stores: NUL characters in text, and NUL or lone
+ * Same columns and derived values as the SQLite row (sqlite/span-row.ts); the folded search text
+ * goes to the search queue instead (toPgSearchText). PostgreSQL refuses two things SQLite stores: NUL characters in text, and NUL or lone
  * surrogate escapes (`\u0000`, `\ud800`) in JSONB. Both become U+FFFD here, so such a span is
  * stored (with that character replaced) instead of failing its whole batch.
  */
 import { foldForSearch, spanSearchText } from '../../spans/span-search-text.js';
 import type { SpanRecord } from '../../spans/span-record.js';
 import { spanCostValues } from '../../spans/prices/span-cost-columns.js';
+import type { PgBinaryElementType } from './postgres-binary-array.js';
 
 /** The `spans` columns the writer fills (besides trace_rowid and project_id), with their types. */
-export const PG_SPAN_COLUMNS = [
+export const PG_SPAN_COLUMNS: readonly (readonly [string, PgBinaryElementType])[] = [
   ['trace_id', 'text'],
   ['span_id', 'text'],
   ['parent_id', 'text'],
@@ -41,20 +43,16 @@ export const PG_SPAN_COLUMNS = [
   ['total_tokens', 'bigint'],
   ['input_preview', 'text'],
   ['output_preview', 'text'],
-  ['search_text_input', 'text'],
-  ['search_text_output', 'text'],
   // The span's cost (spans/prices/span-cost-columns.ts).
   ['cost', 'double precision'],
   ['cost_prompt', 'double precision'],
   ['cost_completion', 'double precision'],
   ['cost_details', 'text'],
   ['cost_price_id', 'text'],
-] as const;
+];
 
-export type PgSpanColumn = (typeof PG_SPAN_COLUMNS)[number][0];
-
-/** Values in PG_SPAN_COLUMNS order; bigints as decimal strings, JSON as text. */
-export type PgSpanValues = (string | number | null)[];
+/** Values in PG_SPAN_COLUMNS order; times as bigints, JSON as text. */
+export type PgSpanValues = (string | number | bigint | null)[];
 
 const REPLACEMENT = '\ufffd';
 
@@ -91,7 +89,6 @@ function count(value: number | null): number | null {
  */
 export function toPgSpanValues(
   span: SpanRecord,
-  searchTextMaxChars: number,
   resourceJson = new Map<object, string>(),
 ): PgSpanValues {
   let resource = resourceJson.get(span.resourceAttributes);
@@ -99,7 +96,6 @@ export function toPgSpanValues(
     resource = pgJson(span.resourceAttributes);
     resourceJson.set(span.resourceAttributes, resource);
   }
-  const search = spanSearchText(span.attributes, searchTextMaxChars);
   return [
     span.traceId,
     span.spanId,
@@ -107,8 +103,8 @@ export function toPgSpanValues(
     pgText(span.name),
     span.spanKind,
     span.otelKind,
-    span.startTimeUnixNano.toString(),
-    span.endTimeUnixNano.toString(),
+    span.startTimeUnixNano,
+    span.endTimeUnixNano,
     span.latencyMs,
     span.statusCode,
     pgText(span.statusMessage),
@@ -129,8 +125,23 @@ export function toPgSpanValues(
     count(span.totalTokens),
     pgTextOrNull(span.inputPreview),
     pgTextOrNull(span.outputPreview),
-    pgText(foldForSearch(search.input)),
-    pgText(foldForSearch(search.output)),
     ...spanCostValues(span.cost),
   ];
+}
+
+/**
+ * What full-text search looks at (spans/span-search-text.ts: input.value and the input
+ * messages, output likewise), cut to `searchTextMaxChars` and folded (NFKD, marks dropped, lower
+ * case), so a search means exactly what it means on SQLite in any script. The writer queues it
+ * for the search index (migrations/0008-search-index-queue.sql).
+ */
+export function toPgSearchText(
+  span: SpanRecord,
+  searchTextMaxChars: number,
+): { input: string; output: string } {
+  const search = spanSearchText(span.attributes, searchTextMaxChars);
+  return {
+    input: pgText(foldForSearch(search.input)),
+    output: pgText(foldForSearch(search.output)),
+  };
 }

@@ -10,6 +10,7 @@ import type { InsertSpansResult } from '../store.js';
 import { BASE_TIME, spanIdOf, spanRecord, traceIdOf } from '../../testing/span-record-fixture.js';
 import { MS, threeSpanTrace } from '../conformance/trace-fixtures.js';
 import { SqliteStore } from '../sqlite/sqlite-store.js';
+import { PostgresSearchIndexer } from './postgres-search-indexer.js';
 import { PostgresSpanWriter } from './postgres-span-writer.js';
 import { createTestSchema, postgresUnavailable } from './postgres-test-database.js';
 import { randomBatches, randomTraces, seededRandom, shuffle } from './random-trace-workload.js';
@@ -26,7 +27,7 @@ function failingPool(pool: pg.Pool, failures: number, code: string): pg.Pool {
       get(target, property) {
         if (property === 'query') {
           return (sql: unknown, params?: unknown[]) =>
-            typeof sql === 'string' && sql.startsWith('INSERT INTO spans') && left-- > 0
+            typeof sql === 'string' && sql.includes('INSERT INTO spans') && left-- > 0
               ? Promise.reject(Object.assign(new Error(`injected ${code}`), { code }))
               : target.query(sql as string, params);
         }
@@ -233,9 +234,9 @@ describe('PostgresSpanWriter', { skip }, () => {
           },
         }),
       ]);
-      const row = (
-        await pg.pool.query('SELECT name, status_message, attributes, search_text_input FROM spans')
-      ).rows[0];
+      const row = (await pg.pool.query('SELECT name, status_message, attributes FROM spans'))
+        .rows[0];
+      const search = (await pg.pool.query('SELECT input FROM span_search_queue')).rows[0];
       assert.equal(row.name, 'nul\ufffdname');
       assert.equal(row.status_message, 'bad\ufffd');
       assert.deepEqual(row.attributes, {
@@ -244,13 +245,13 @@ describe('PostgresSpanWriter', { skip }, () => {
         escaped: 'a literal \\u0000 stays',
         'key\ufffd': 1,
       });
-      assert.equal(row.search_text_input, 'a\ufffdb');
+      assert.equal(search.input, 'a\ufffdb');
     } finally {
       await pg.drop();
     }
   });
 
-  it('keeps folded search text that the trigram indexes can answer', async () => {
+  it('queues folded search text, which the indexer moves where the trigram indexes answer', async () => {
     const pg = await createTestSchema();
     try {
       const writer = new PostgresSpanWriter(pg.pool, { searchTextMaxChars: 40 });
@@ -264,26 +265,31 @@ describe('PostgresSpanWriter', { skip }, () => {
           },
         }),
       ]);
-      const row = (await pg.pool.query('SELECT search_text_input, search_text_output FROM spans'))
-        .rows[0];
-      assert.equal(row.search_text_input.length, 40, 'cut to the configured length');
-      assert.ok(row.search_text_input.startsWith(foldForSearch('Où est le Café?')));
-      assert.equal(row.search_text_output, 'refund approved\nunicode');
+      const queued = (await pg.pool.query('SELECT input, output FROM span_search_queue')).rows;
+      assert.equal(queued.length, 1, 'queued in the span’s transaction');
+      assert.equal(queued[0].input.length, 40, 'cut to the configured length');
+      assert.ok(queued[0].input.startsWith(foldForSearch('Où est le Café?')));
+      assert.equal(queued[0].output, 'refund approved\nunicode');
+
+      await new PostgresSearchIndexer(pg.pool).catchUp();
+      const indexed = (await pg.pool.query('SELECT input, output FROM span_search')).rows;
+      assert.deepEqual(indexed, queued, 'moved as it was');
+      assert.equal((await pg.pool.query('SELECT 1 FROM span_search_queue')).rowCount, 0);
 
       const client = await pg.pool.connect();
       try {
         await client.query('SET enable_seqscan = off');
         const plan = (
           await client.query(
-            `EXPLAIN SELECT id FROM spans WHERE search_text_output LIKE '%' || $1 || '%'`,
+            `EXPLAIN SELECT span_rowid FROM span_search WHERE output LIKE '%' || $1 || '%'`,
             [foldForSearch('Refund')],
           )
         ).rows
           .map((r) => r['QUERY PLAN'])
           .join('\n');
-        assert.match(plan, /spans_search_output/);
+        assert.match(plan, /span_search_output/);
         const found = await client.query(
-          `SELECT id FROM spans WHERE search_text_output LIKE '%' || $1 || '%'`,
+          `SELECT span_rowid FROM span_search WHERE output LIKE '%' || $1 || '%'`,
           [foldForSearch('Refund')],
         );
         assert.equal(found.rowCount, 1);

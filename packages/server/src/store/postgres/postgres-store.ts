@@ -63,6 +63,10 @@ import {
   listTraceSpans,
 } from './postgres-span-reads.js';
 import * as retention from './postgres-retention.js';
+import {
+  PostgresSearchIndexer,
+  type PostgresSearchIndexerOptions,
+} from './postgres-search-indexer.js';
 import { PostgresSpanWriter } from './postgres-span-writer.js';
 import {
   getSessionsBy,
@@ -95,6 +99,8 @@ export interface PostgresStoreOptions {
   /** Long reads running longer are cancelled (QueryTimeoutError); default: no limit. */
   queryTimeoutMs?: number;
   onMigration?: (migration: Migration) => void;
+  /** Told when background work (the search indexer) fails; it tries again later. */
+  onBackgroundError?: (error: unknown) => void;
 }
 
 export class PostgresStore implements Store {
@@ -105,6 +111,8 @@ export class PostgresStore implements Store {
   readonly prices: PostgresPriceStore;
   private readonly spanWriter: PostgresSpanWriter;
   private readonly changeNotices: PostgresChangeNotices | null;
+  /** Moves queued search text into the trigram-indexed table when ingestion is quiet. */
+  readonly searchIndexer: PostgresSearchIndexer;
   private closed = false;
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -125,6 +133,7 @@ export class PostgresStore implements Store {
       options.searchTextMaxChars,
       { queryTimeoutMs: options.queryTimeoutMs },
       changeChannelName(options.schema),
+      { onError: options.onBackgroundError },
     );
     try {
       await store.ping();
@@ -139,7 +148,8 @@ export class PostgresStore implements Store {
    * For tests and tools that manage their own pools; `close()` ends them. `longReads` serves the
    * reads that may take long (the primary when null); `queryTimeoutMs` is the statement_timeout
    * its sessions were opened with, for the error message. Writes that change spans NOTIFY
-   * `changeChannel` (live updates; see postgres-change-notices.ts) when it is given.
+   * `changeChannel` (live updates; see postgres-change-notices.ts) when it is given. The search
+   * indexer starts at once (options: postgres-search-indexer.ts) and stops with `close()`.
    */
   constructor(
     private readonly pool: pg.Pool,
@@ -147,6 +157,7 @@ export class PostgresStore implements Store {
     searchTextMaxChars?: number,
     private readonly limits: { queryTimeoutMs?: number } = {},
     changeChannel: string | null = null,
+    searchIndexing: PostgresSearchIndexerOptions = {},
   ) {
     this.annotations = new PostgresAnnotationStore(pool);
     this.savedViews = new PostgresSavedViewStore(pool);
@@ -157,6 +168,8 @@ export class PostgresStore implements Store {
       searchTextMaxChars,
       changeNotices: this.changeNotices,
     });
+    this.searchIndexer = new PostgresSearchIndexer(pool, searchIndexing);
+    if (searchIndexing.background !== false) this.searchIndexer.start();
   }
 
   /**
@@ -194,8 +207,13 @@ export class PostgresStore implements Store {
 
   async insertSpans(spans: SpanRecord[]): Promise<InsertSpansResult> {
     if (this.closed) throw new Error('store is closed');
-    await this.prices.priceSpans(spans);
-    return this.spanWriter.insertSpans(spans);
+    this.searchIndexer.writeStarted();
+    try {
+      await this.prices.priceSpans(spans);
+      return await this.spanWriter.insertSpans(spans);
+    } finally {
+      this.searchIndexer.writeFinished();
+    }
   }
 
   async listProjects(query: ProjectListQuery): Promise<Page<ProjectRow>> {
@@ -393,6 +411,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.searchIndexer.stop();
     await Promise.all([this.pool.end(), this.longReads?.end()]);
   }
 }

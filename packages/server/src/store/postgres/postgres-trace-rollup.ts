@@ -9,6 +9,7 @@
  * every PostgreSQL write keeps, so concurrent writers queue up instead of deadlocking.
  */
 import type pg from 'pg';
+import { pgBinaryArray } from './postgres-binary-array.js';
 
 /** A trace row as locked by its writer: its session before the change. */
 export interface LockedTrace {
@@ -65,21 +66,40 @@ const RECOMPUTE_TRACES_SQL = `
   WHERE t.id = agg.id
   RETURNING t.id, t.project_id, first_session.session_id`;
 
-// Creates or locks sessions, in (project_id, session_id) order, as LOCK_TRACES_SQL does traces.
-// Sessions a trace leaves are locked too (recreated empty if meanwhile deleted, then deleted
-// again below), so every session whose rollup this batch recomputes is held.
-const LOCK_SESSIONS_SQL = `
-  INSERT INTO sessions (project_id, session_id, start_time, end_time)
-  SELECT k.project_id, k.session_id, 0, 0
-  FROM unnest($1::bigint[], $2::text[]) AS k(project_id, session_id)
-  ORDER BY k.project_id, k.session_id
-  ON CONFLICT (project_id, session_id) DO UPDATE SET trace_count = sessions.trace_count
-  RETURNING id, project_id, session_id`;
+// Creates or locks sessions, in (project_id, session_id) order, as the writer does traces, and
+// links the traces to them in the same statement (one round trip less while the locks are held).
+// Sessions a trace leaves are locked too (recreated if meanwhile deleted, then deleted again
+// below), so every session whose rollup this transaction changes is held.
+// Each key carries either what new traces add to the session — applied at once, exactly, since
+// the row is locked by the update itself: first start, last end, traces — or trace_count -1,
+// which means "recomputed below" (such a row, if created here, holds -1 until then).
+const LOCK_AND_LINK_SESSIONS_SQL = `
+  WITH locked AS (
+    INSERT INTO sessions (project_id, session_id, start_time, end_time, trace_count)
+    SELECT k.project_id, k.session_id, k.start_time, k.end_time, k.trace_count
+    FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::int[])
+      AS k(project_id, session_id, start_time, end_time, trace_count)
+    ORDER BY k.project_id, k.session_id
+    ON CONFLICT (project_id, session_id) DO UPDATE SET
+      start_time = CASE WHEN EXCLUDED.trace_count < 0 THEN sessions.start_time
+        ELSE LEAST(sessions.start_time, EXCLUDED.start_time) END,
+      end_time = CASE WHEN EXCLUDED.trace_count < 0 THEN sessions.end_time
+        ELSE GREATEST(sessions.end_time, EXCLUDED.end_time) END,
+      trace_count = CASE WHEN EXCLUDED.trace_count < 0 THEN sessions.trace_count
+        ELSE sessions.trace_count + EXCLUDED.trace_count END
+    RETURNING id, project_id, session_id
+  ), linked AS (
+    UPDATE traces t SET session_rowid = locked.id
+    FROM unnest($6::bigint[], $7::bigint[], $8::text[]) AS u(id, project_id, session_id)
+    JOIN locked ON locked.project_id = u.project_id AND locked.session_id = u.session_id
+    WHERE t.id = u.id AND t.session_rowid IS DISTINCT FROM locked.id
+  )
+  SELECT id, project_id, session_id FROM locked`;
 
-const SET_TRACE_SESSIONS_SQL = `
-  UPDATE traces t SET session_rowid = u.session_rowid
-  FROM unnest($1::bigint[], $2::bigint[]) AS u(id, session_rowid)
-  WHERE t.id = u.id AND t.session_rowid IS DISTINCT FROM u.session_rowid`;
+// Traces no span of which names a session any more (only recomputed ones can).
+const UNLINK_TRACES_SQL = `
+  UPDATE traces SET session_rowid = NULL
+  WHERE id = ANY($1::bigint[]) AND session_rowid IS NOT NULL`;
 
 const RECOMPUTE_SESSIONS_SQL = `
   UPDATE sessions s SET
@@ -93,6 +113,18 @@ const RECOMPUTE_SESSIONS_SQL = `
   WHERE s.id = agg.id`;
 
 /**
+ * A trace this transaction created (so no other writer has spans of it: they would be waiting
+ * for its row), with its rollup computed from the batch and the session it joins.
+ */
+export interface CreatedTrace {
+  id: string;
+  project_id: string;
+  session_id: string;
+  start_time: bigint;
+  end_time: bigint;
+}
+
+/**
  * Recomputes the rollups of the locked traces (each must still have spans) and the sessions
  * they are in now or were in before, plus `leftSessionRowids` (sessions of traces the caller
  * deleted). A trace joins the session named by its earliest span with a session id, in its
@@ -103,26 +135,51 @@ export async function recomputeLockedTraces(
   locked: LockedTrace[],
   leftSessionRowids: readonly string[] = [],
 ): Promise<void> {
-  const traceIds = locked.map((row) => row.id);
-  const recomputed = (await client.query<RecomputedTrace>(RECOMPUTE_TRACES_SQL, [traceIds])).rows;
+  await settleRollups(client, locked, [], leftSessionRowids);
+}
+
+/**
+ * After a span batch: recomputes the traces that existed before (`existing`, locked) from their
+ * stored spans, and brings every session up to date — the sessions `created` traces (inserted
+ * with their final rollup, not in any session yet) join, and those existing traces are in or
+ * left. A session only joined by new traces is updated by adding them, without reading its
+ * other traces; any other is recomputed.
+ */
+export async function settleRollups(
+  client: pg.PoolClient,
+  existing: LockedTrace[],
+  created: CreatedTrace[],
+  leftSessionRowids: readonly string[] = [],
+): Promise<void> {
+  const recomputed =
+    existing.length === 0
+      ? []
+      : (await client.query<RecomputedTrace>(RECOMPUTE_TRACES_SQL, [existing.map((row) => row.id)]))
+          .rows;
 
   // Sessions: the one each trace belongs to now, and the one it was in before.
-  const previous = new Map(locked.map((row) => [row.id, row.session_rowid]));
+  const previous = new Map<string, string | null>(
+    existing.map((row) => [row.id, row.session_rowid]),
+  );
+  for (const trace of created) previous.set(trace.id, null);
   const previousRowids = [
     ...new Set([
-      ...locked.map((row) => row.session_rowid).filter((id) => id !== null),
+      ...existing.map((row) => row.session_rowid).filter((id) => id !== null),
       ...leftSessionRowids,
     ]),
   ];
-  const keys = new Map<string, { projectId: string; sessionId: string }>();
+  interface SessionKey {
+    projectId: string;
+    sessionId: string;
+    /** What new traces add: start, end, count; null when the session is recomputed. */
+    added: { start: bigint; end: bigint; count: number } | null;
+  }
+  const keys = new Map<string, SessionKey>();
   const keyOf = (projectId: string, sessionId: string) => `${projectId}\u0000${sessionId}`;
+  const recompute = (projectId: string, sessionId: string) =>
+    keys.set(keyOf(projectId, sessionId), { projectId, sessionId, added: null });
   for (const row of recomputed) {
-    if (row.session_id !== null) {
-      keys.set(keyOf(row.project_id, row.session_id), {
-        projectId: row.project_id,
-        sessionId: row.session_id,
-      });
-    }
+    if (row.session_id !== null) recompute(row.project_id, row.session_id);
   }
   if (previousRowids.length > 0) {
     // Keys never change, so reading them unlocked is safe; the lock comes with the upsert.
@@ -132,39 +189,79 @@ export async function recomputeLockedTraces(
         [previousRowids],
       )
     ).rows;
-    for (const row of rows) {
-      keys.set(keyOf(row.project_id, row.session_id), {
-        projectId: row.project_id,
-        sessionId: row.session_id,
+    for (const row of rows) recompute(row.project_id, row.session_id);
+  }
+  for (const trace of created) {
+    const key = keyOf(trace.project_id, trace.session_id);
+    const entry = keys.get(key);
+    if (entry === undefined) {
+      keys.set(key, {
+        projectId: trace.project_id,
+        sessionId: trace.session_id,
+        added: { start: trace.start_time, end: trace.end_time, count: 1 },
       });
+    } else if (entry.added !== null) {
+      if (trace.start_time < entry.added.start) entry.added.start = trace.start_time;
+      if (trace.end_time > entry.added.end) entry.added.end = trace.end_time;
+      entry.added.count++;
     }
   }
+  const unlinked = recomputed
+    .filter((row) => row.session_id === null && previous.get(row.id) !== null)
+    .map((row) => row.id);
+  if (unlinked.length > 0) await client.query(UNLINK_TRACES_SQL, [unlinked]);
   if (keys.size === 0) return;
+  const ordered = [...keys.values()];
+  // Every trace that is in a session now, linked to it by the statement that locks it.
+  const members: { id: string; project_id: string; session_id: string | null }[] = [
+    ...recomputed.filter((row) => row.session_id !== null),
+    ...created,
+  ];
   const sessions = (
-    await client.query<{ id: string; project_id: string; session_id: string }>(LOCK_SESSIONS_SQL, [
-      [...keys.values()].map((k) => k.projectId),
-      [...keys.values()].map((k) => k.sessionId),
-    ])
+    await client.query<{ id: string; project_id: string; session_id: string }>(
+      LOCK_AND_LINK_SESSIONS_SQL,
+      [
+        pgBinaryArray(
+          'bigint',
+          ordered.map((k) => k.projectId),
+        ),
+        pgBinaryArray(
+          'text',
+          ordered.map((k) => k.sessionId),
+        ),
+        pgBinaryArray(
+          'bigint',
+          ordered.map((k) => k.added?.start ?? 0n),
+        ),
+        pgBinaryArray(
+          'bigint',
+          ordered.map((k) => k.added?.end ?? 0n),
+        ),
+        pgBinaryArray(
+          'integer',
+          ordered.map((k) => k.added?.count ?? -1),
+        ),
+        pgBinaryArray(
+          'bigint',
+          members.map((row) => row.id),
+        ),
+        pgBinaryArray(
+          'bigint',
+          members.map((row) => row.project_id),
+        ),
+        pgBinaryArray(
+          'text',
+          members.map((row) => row.session_id),
+        ),
+      ],
+    )
   ).rows;
-  const sessionRowids = new Map(
-    sessions.map((row) => [keyOf(row.project_id, row.session_id), row.id]),
-  );
-  const changed = recomputed
-    .map((row) => ({
-      id: row.id,
-      sessionRowid:
-        row.session_id === null ? null : sessionRowids.get(keyOf(row.project_id, row.session_id))!,
-    }))
-    .filter((row) => row.sessionRowid !== previous.get(row.id));
-  if (changed.length > 0) {
-    await client.query(SET_TRACE_SESSIONS_SQL, [
-      changed.map((row) => row.id),
-      changed.map((row) => row.sessionRowid),
-    ]);
-  }
-  const touchedSessions = sessions.map((row) => row.id);
-  await client.query(RECOMPUTE_SESSIONS_SQL, [touchedSessions]);
+  const recomputedSessions = sessions
+    .filter((row) => keys.get(keyOf(row.project_id, row.session_id))!.added === null)
+    .map((row) => row.id);
+  if (recomputedSessions.length === 0) return;
+  await client.query(RECOMPUTE_SESSIONS_SQL, [recomputedSessions]);
   await client.query('DELETE FROM sessions WHERE id = ANY($1::bigint[]) AND trace_count = 0', [
-    touchedSessions,
+    recomputedSessions,
   ]);
 }
