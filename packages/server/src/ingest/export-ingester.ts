@@ -26,8 +26,14 @@ export class ExportIngester {
     private readonly observer?: IngestObserver,
   ) {}
 
-  /** Resolves after the accepted spans are committed. Throws QueueFullError when full. */
-  async ingest(
+  /**
+   * Resolves after the accepted spans are committed; rejects with QueueFullError when full.
+   *
+   * Not an `async` function on purpose: V8 keeps every local of a suspended async function
+   * alive, so the decoded request and its span records would live until the commit, surviving
+   * garbage collections by the hundred megabytes under load. Here only the counts wait.
+   */
+  ingest(
     request: OtlpExportRequest,
     headerProjectName?: string,
     transport: IngestTransport = 'http',
@@ -38,8 +44,8 @@ export class ExportIngester {
     });
     this.observer?.received(transport, spans.length + rejected.length);
     if (rejected.length > 0) this.observer?.rejectedSpans(transport, rejected);
-    await this.queue.submit(spans);
-    return { acceptedSpans: spans.length, rejected };
+    const acceptedSpans = spans.length;
+    return this.queue.submit(spans).then(() => ({ acceptedSpans, rejected }));
   }
 
   /** Counts a whole request refused (malformed, too large, queue full, database down…). */

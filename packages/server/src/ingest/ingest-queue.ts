@@ -18,7 +18,7 @@
  * (the HTTP layer answers 503 + Retry-After, gRPC RESOURCE_EXHAUSTED) instead of growing memory.
  */
 import type { SpanRecord } from '../spans/span-record.js';
-import type { Store } from '../store/store.js';
+import type { InsertSpansResult, Store } from '../store/store.js';
 
 /** Told about every commit (observability/heron-metrics.ts counts them). */
 export interface CommitObserver {
@@ -91,7 +91,9 @@ export class IngestQueue {
       return Promise.reject(new QueueFullError(this.queuedSpans, this.options.maxQueuedSpans));
     }
     this.queuedSpans += spans.length;
-    if (this.store.groupsConcurrentInserts) return this.handOver(spans);
+    if (this.store.groupsConcurrentInserts) {
+      return this.handOver(this.store.insertSpans(spans), spans.length);
+    }
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ spans, resolve, reject });
       if (this.committing < Math.max(1, this.options.maxConcurrentCommits ?? 1)) {
@@ -115,27 +117,31 @@ export class IngestQueue {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Hands one request to a store that groups concurrent inserts itself. */
-  private async handOver(spans: SpanRecord[]): Promise<void> {
+  /**
+   * Waits for one request handed to a store that groups concurrent inserts itself. Takes the
+   * store's promise and the span count, not the spans: this async function's locals live until
+   * the commit (see ExportIngester.ingest).
+   */
+  private async handOver(committing: Promise<InsertSpansResult>, spans: number): Promise<void> {
     const started = performance.now();
     try {
-      const { transaction } = await this.store.insertSpans(spans);
-      this.committedSpans += spans.length;
+      const { transaction } = await committing;
+      this.committedSpans += spans;
       // Requests that shared a transaction count (and are observed) as one batch; their
       // answers arrive one after another.
       if (transaction === undefined) {
         this.committedBatches += 1;
-        this.observer?.committed(spans.length, (performance.now() - started) / 1000);
+        this.observer?.committed(spans, (performance.now() - started) / 1000);
       } else if (transaction.id !== this.lastTransactionId) {
         this.committedBatches += 1;
         this.observer?.committed(transaction.spans, transaction.seconds);
       }
       this.lastTransactionId = transaction?.id;
     } catch (error) {
-      this.observer?.commitFailed(spans.length);
+      this.observer?.commitFailed(spans);
       throw error;
     } finally {
-      this.queuedSpans -= spans.length;
+      this.queuedSpans -= spans;
       if (this.queuedSpans === 0) this.wakeIdleWaiters();
     }
   }

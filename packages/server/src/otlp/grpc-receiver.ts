@@ -138,19 +138,19 @@ function credentials(security: GrpcSecurity): grpc.ServerCredentials {
   );
 }
 
-async function exportCall(
+/** Not `async`, so the decoded request is not kept until the commit (see ExportIngester.ingest). */
+function exportCall(
   call: grpc.ServerUnaryCall<Buffer, Buffer>,
   ingester: ExportIngester,
 ): Promise<Buffer> {
-  const request = decodeProtobufExportRequest(call.request);
   const headerProject = call.metadata.get(PROJECT_NAME_HEADER)[0];
-  const outcome = await ingester.ingest(
-    request,
-    typeof headerProject === 'string' ? headerProject : undefined,
-    'grpc',
-  );
-  const partial = partialSuccessOf(outcome);
-  return encodeExportResponse('protobuf', partial) as Buffer;
+  return ingester
+    .ingest(
+      decodeProtobufExportRequest(call.request),
+      typeof headerProject === 'string' ? headerProject : undefined,
+      'grpc',
+    )
+    .then((outcome) => encodeExportResponse('protobuf', partialSuccessOf(outcome)) as Buffer);
 }
 
 function toGrpcError(error: Error): Partial<grpc.StatusObject> {

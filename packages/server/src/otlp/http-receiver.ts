@@ -7,7 +7,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IngestLimits } from '../config.js';
-import { partialSuccessOf, type ExportIngester } from '../ingest/export-ingester.js';
+import {
+  partialSuccessOf,
+  type ExportIngester,
+  type ExportOutcome,
+} from '../ingest/export-ingester.js';
 import { QueueClosedError, QueueFullError } from '../ingest/ingest-queue.js';
 import { decodeJsonExportRequest } from './json-decoder.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
@@ -66,11 +70,11 @@ export function registerOtlpHttpReceiver(
         request.headers['content-encoding'],
         limits.maxDecompressedBytes,
       );
-      const exportRequest =
-        encoding === 'protobuf' ? decodeProtobufExportRequest(body) : decodeJsonExportRequest(body);
       const headerProject = request.headers[PROJECT_NAME_HEADER];
-      const outcome = await ingester.ingest(
-        exportRequest,
+      const outcome = await decodeAndIngest(
+        ingester,
+        encoding,
+        body,
         typeof headerProject === 'string' ? headerProject : undefined,
       );
       const partial = partialSuccessOf(outcome);
@@ -91,6 +95,21 @@ export function registerOtlpHttpReceiver(
       });
     }
   });
+}
+
+/**
+ * Not `async`, so the decoded request is not kept until the commit (V8 keeps an async function's
+ * locals until it ends; see ExportIngester.ingest).
+ */
+function decodeAndIngest(
+  ingester: ExportIngester,
+  encoding: OtlpEncoding,
+  body: Buffer,
+  headerProject: string | undefined,
+): Promise<ExportOutcome> {
+  const exportRequest =
+    encoding === 'protobuf' ? decodeProtobufExportRequest(body) : decodeJsonExportRequest(body);
+  return ingester.ingest(exportRequest, headerProject);
 }
 
 function requireEncoding(request: FastifyRequest): OtlpEncoding {
