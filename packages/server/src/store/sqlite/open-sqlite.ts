@@ -2,13 +2,15 @@
 import Database from 'better-sqlite3';
 
 /** Page size of a new database file. */
-export const PAGE_SIZE_BYTES = 16384;
+export const PAGE_SIZE_BYTES = 8192;
 
 export function openSqlite(path: string, synchronous: 'FULL' | 'NORMAL'): Database.Database {
   const db = new Database(path);
   // Only takes effect when this connection creates the file (an existing database keeps its
-  // page size). A span row is ~2 KB: on 4 KiB pages most pages hold one row and waste the rest,
-  // so every commit writes nearly twice the pages (bench/RESULTS.md, "Ingest").
+  // page size). A span row is ~2.5 KB: on 4 KiB pages most pages held one row and wasted the
+  // rest; larger pages cost more for indexes with random keys (span ids, users, sessions,
+  // latencies), where each commit rewrites nearly every leaf page it touches. 8 KiB measured as
+  // fast as 16 KiB on ingest and writes a third fewer bytes (bench/RESULTS.md, "Ingest").
   db.pragma(`page_size = ${PAGE_SIZE_BYTES}`);
   // WAL lets readers run while the writer commits; busy_timeout covers the brief moments
   // (checkpoints) when one connection must wait for another.

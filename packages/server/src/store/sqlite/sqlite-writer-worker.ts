@@ -18,8 +18,8 @@ import { WRITE_OPERATIONS } from './write-operations.js';
 
 /** Page cache of the writer's connection (KiB); readers keep SQLite's default. */
 const WRITER_CACHE_KIB = 64 * 1024;
-/** Log pages after which the writer checkpoints itself (256 MiB of 16 KiB pages). */
-const WRITER_CHECKPOINT_PAGES = 16_384;
+/** Log pages after which the writer checkpoints itself (256 MiB of 8 KiB pages). */
+const WRITER_CHECKPOINT_PAGES = 32_768;
 
 /**
  * The search index is filled only while ingestion is light: the writer has had no request for
