@@ -32,6 +32,7 @@ import { measureSearchCatchUp, type SearchCatchUp } from './postgres-search-catc
 import { runWritePath, type WritePathResult } from './postgres-write-path.js';
 import { countSpans, dropSchema, freshIngestSchema, trackSchema } from './postgres-bench-schema.js';
 import { summarizeCpuProfiles, type ProfileSummary } from './cpu-profile-summary.js';
+import { commitFigures, readCommitTotals, type CommitFigures } from './commit-metrics.js';
 
 export interface IngestBenchOptions {
   connections: number;
@@ -101,6 +102,8 @@ export interface ThroughputResult {
   searchCatchUp?: SearchCatchUp;
   /** This process's CPU in the window, in cores. */
   clientCpuCores: number;
+  /** The first server's commits in the window. */
+  commits: CommitFigures;
   stored: StoredCheck;
   profile?: ProfileSummary[];
 }
@@ -328,6 +331,7 @@ export async function runMaxThroughput(
   windowStart = performance.now();
   windowEnd = windowStart + durationSeconds * 1000;
   for (const sampler of samplers) sampler.resetCpu();
+  const commitsAtStart = await readCommitTotals(run.servers[0]!.baseUrl);
   postgresSampler?.start();
   await waitSampler?.start();
   if (profileDir) process.kill(server.child.pid!, 'SIGUSR2');
@@ -341,6 +345,11 @@ export async function runMaxThroughput(
   await sleep(durationSeconds * 1000);
   clearInterval(progress);
   const usages = samplers.map((sampler) => sampler.stop());
+  const commits = commitFigures(
+    commitsAtStart,
+    await readCommitTotals(run.servers[0]!.baseUrl),
+    durationSeconds,
+  );
   const clientCpu = process.cpuUsage(cpuStart);
   const postgres = await postgresSampler?.stop();
   const waits = await waitSampler?.stop();
@@ -390,6 +399,7 @@ export async function runMaxThroughput(
     waits,
     searchCatchUp,
     clientCpuCores: clientCpuSeconds / seconds,
+    commits,
     stored,
   };
   if (profileDir) {

@@ -58,6 +58,7 @@ function run(
     latency,
     status503: 0,
     otherErrors: 0,
+    commits: { transactions: 20, meanSpans: spansPerSecond / 2, meanMs: 100, committingShare: 0.2 },
     rejectedSpans: 0,
     server: server(serverCores[0]!),
     servers: serverCores.map(server),

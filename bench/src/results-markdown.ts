@@ -153,6 +153,18 @@ export function renderIngestSection(input: {
     `| p99 ack < ${INGEST_TARGET_P99_MS} ms at half that rate (${int(halfTarget)} spans/s) | p99 ${ms(h.latency.p99Ms)} at ${int(h.spansPerSecond)} spans/s${latencyNote} | ${yes(latencyMet)} |`,
     '',
   );
+  if (!throughputMet && t.commits.committingShare >= 0.9) {
+    out.push(
+      `**Where the limit is:** the writer thread was committing ${pct(t.commits.committingShare)} of ` +
+        'the window, so it sets the pace (the main thread, which decodes, had time to spare). ' +
+        'Most of a commit is writing index pages: every transaction rewrites nearly every leaf ' +
+        'page of the indexes whose keys arrive in random order (span id, user, session, trace id, ' +
+        'and the latency, token and cost sorts of traces), and those indexes grow with the ' +
+        'database. See "SQLite ingest" in docs/ingest-performance.md for the measurements and ' +
+        'the way forward.',
+      '',
+    );
+  }
 
   out.push('### Max throughput', '', '| Figure | Value |', '| --- | --- |');
   out.push(
@@ -170,6 +182,10 @@ export function renderIngestSection(input: {
   out.push(`| Server peak RSS | ${mib(t.server.peakRssBytes)} |`);
   out.push(`| Server CPU | ${cpuCell(t.server)} |`);
   out.push(`| Spans per server CPU-second | ${int(t.spansPerSecond / (t.server.cpuCores || 1))} |`);
+  out.push(
+    `| Commits (writer thread's group commits) | ${int(t.commits.transactions)} transactions of ${int(t.commits.meanSpans)} spans on average, ` +
+      `${t.commits.meanMs.toFixed(1)} ms each: the writer was committing **${pct(t.commits.committingShare)}** of the window |`,
+  );
   out.push(`| Benchmark client CPU | ${t.clientCpuCores.toFixed(2)} cores |`);
   out.push(`| CPU contention at the end of the window | ${pressureCell(t.server)} |`);
   out.push(`| Stored = acknowledged (after stop) | ${storedCell(t.stored)} |`, '');
